@@ -1,0 +1,83 @@
+import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseConfig, type TrousseConfig } from '../core/config.ts';
+import { generatePassword } from '../core/passwords.ts';
+import { seedDemoSchool } from '../demo/seed.ts';
+import type { TrousseApp } from '../app.ts';
+import { runDaemon, type RunningDaemon } from './run.ts';
+
+export interface DemoCredentials {
+  url: string;
+  admin: { login: string; password: string };
+  apiToken: string;
+}
+
+export const DEMO_DEFAULT_DIR = '/var/tmp/trousse-demo';
+
+export function demoConfig(dataDir: string, port: number): TrousseConfig {
+  return parseConfig(
+    {
+      school: { uai: '0751234A', name: 'Collège Jean Moulin (démo)', dnsDomain: 'moulin-demo.lan' },
+      dataDir,
+      http: { host: '127.0.0.1', port },
+      dc: { managed: true, interfaces: ['lo'], hostName: 'trousse' },
+      log: { level: process.env.TROUSSE_LOG_LEVEL ?? 'info' },
+    },
+    process.cwd(),
+    'démo',
+  );
+}
+
+function writePrivateJson(file: string, value: unknown): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Makes sure the admin account and the API token of credentials.json exist and work (reusing them). */
+async function ensureCredentials(t: TrousseApp, file: string): Promise<Omit<DemoCredentials, 'url'>> {
+  const previous = readJson<DemoCredentials>(file);
+  const login = previous?.admin?.login ?? 'admin';
+  let password = previous?.admin?.password ?? generatePassword(16);
+  if (!t.auth.getAdmin(login)) {
+    if (password.length < 12) password = generatePassword(16);
+    await t.auth.createAdmin(login, 'Administrateur ENT (démo)', password);
+  }
+  let apiToken = previous?.apiToken ?? '';
+  if (!apiToken || !t.auth.tokenPrincipal(apiToken)) apiToken = t.auth.createToken('démo', 'administrator', 'demo').token;
+  return { admin: { login, password }, apiToken };
+}
+
+/** `trousse demo`: the whole appliance on the embedded demo school, under DIR (reused when run again). */
+export async function runDemo(opts: { data?: string; port?: number }): Promise<RunningDaemon> {
+  const dataDir = resolve(opts.data ?? DEMO_DEFAULT_DIR);
+  const config = demoConfig(dataDir, opts.port ?? 8080);
+  const credFile = join(dataDir, 'credentials.json');
+  let creds: Omit<DemoCredentials, 'url'> | null = null;
+  const daemon = await runDaemon(config, {
+    beforeStart: async (t) => {
+      creds = await ensureCredentials(t, credFile);
+    },
+    afterStart: async (t, url) => {
+      writePrivateJson(credFile, { url, ...(creds as Omit<DemoCredentials, 'url'>) });
+      if (t.dc.serving) {
+        const accountsFile = join(dataDir, 'demo-accounts.json');
+        const accounts = await seedDemoSchool(t.dc.ldap, t.dc.identity.baseDn, t.dc.identity.realm, existsSync(accountsFile));
+        if (accounts) {
+          writePrivateJson(accountsFile, accounts);
+          t.journal.record('info', 'demo', 'demo.seeded', `École de démonstration créée : ${accounts.length} comptes (2 classes).`);
+        }
+      }
+    },
+  });
+  if (!existsSync(credFile)) throw new Error('credentials.json was not written');
+  return daemon;
+}
