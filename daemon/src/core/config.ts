@@ -163,7 +163,7 @@ export const configSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
 const validate = ajv.compile(configSchema);
 
 const TYPE_FR: Record<string, string> = {
@@ -201,7 +201,8 @@ export function formatConfigErrors(errors: ErrorObject[], input: unknown): strin
         const extra = String(p.additionalProperty);
         const full = key === '(racine)' ? extra : `${key}.${extra}`;
         const allowed = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-        lines.push(`clé inconnue « ${full} » : retirez-la ou corrigez son nom (clés permises ici : ${allowed.join(', ')})`);
+        const hint = allowed.length > 0 ? ` (clés permises ici : ${allowed.join(', ')})` : '';
+        lines.push(`clé inconnue « ${full} » : retirez-la ou corrigez son nom${hint}`);
         break;
       }
       case 'required': {

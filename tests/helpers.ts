@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Test } from 'tap';
+import { Attribute, Change } from 'ldapts';
+import { buildApp, type TrousseApp } from '../daemon/src/app.ts';
+import { parseConfig, type TrousseConfig } from '../daemon/src/core/config.ts';
+import { createLogger } from '../daemon/src/core/logger.ts';
+import { escapeDnValue } from '../daemon/src/dc/escape.ts';
+import { readHarness, type HarnessInfo } from './harness/shared-dc.ts';
+
+export { readHarness };
+
+export function tempDir(t: Test, prefix = 'trousse-t-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A config for an in-process daemon that uses the run's shared DC without managing it. */
+export function testConfig(dataDir: string, h: HarnessInfo, overrides: Record<string, unknown> = {}): TrousseConfig {
+  const base: Record<string, unknown> = {
+    school: h.school,
+    dataDir,
+    http: { host: '127.0.0.1', port: 0 },
+    log: { level: 'silent' },
+    dc: {
+      managed: false,
+      serviceName: null,
+      hostName: 'dc1',
+      smbConf: h.smbConf,
+      caFile: h.caFile,
+      adminPasswordFile: h.adminPasswordFile,
+      healthIntervalMs: 1000,
+    },
+  };
+  for (const [k, v] of Object.entries(overrides)) {
+    base[k] = typeof v === 'object' && v && !Array.isArray(v) ? { ...(base[k] as object), ...v } : v;
+  }
+  return parseConfig(base, dataDir, 'test');
+}
+
+export const ADMIN = { login: 'admin', password: 'Un-mot-de-passe-solide-42' };
+
+/** Builds and starts an in-process daemon on its own temp data, with one console administrator. */
+export async function startTestApp(t: Test, overrides: Record<string, unknown> = {}): Promise<TrousseApp> {
+  const h = readHarness();
+  const dir = tempDir(t);
+  // a teachers group of its own, so that test files running in parallel never share one
+  const withGroup = { ...overrides, auth: { teacherGroup: `ens-${uniq()}`, ...(overrides.auth as object | undefined) } };
+  const app = await buildApp(testConfig(dir, h, withGroup), { logger: createLogger('silent') });
+  t.teardown(() => app.close());
+  await app.start();
+  await app.auth.createAdmin(ADMIN.login, 'Admin de test', ADMIN.password);
+  return app;
+}
+
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+export async function login(app: TrousseApp, loginName = ADMIN.login, password = ADMIN.password): Promise<Session> {
+  const r = await app.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: loginName, password } });
+  if (r.statusCode !== 200) throw new Error(`login failed: ${r.statusCode} ${r.body}`);
+  const cookie = r.cookies.find((c) => c.name === 'trousse_sid');
+  if (!cookie) throw new Error('no session cookie');
+  return { cookie: `trousse_sid=${cookie.value}`, csrf: (r.json() as { csrfToken: string }).csrfToken };
+}
+
+/** A unique suffix so that each test's directory entries never collide. */
+export function uniq(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/**
+ * Creates, in the shared DC, an isolated OU with a teachers group (named as the app's teacherGroup)
+ * plus the given users, and removes it all at teardown.
+ */
+export async function directoryFixture(
+  t: Test,
+  app: TrousseApp,
+  users: { login: string; password: string; teacher: boolean }[],
+): Promise<{ ou: string }> {
+  const base = app.dc.identity.baseDn;
+  const ou = `OU=t-${uniq()},${base}`;
+  const created: string[] = [];
+  await app.dc.ldap.withClient(async (c) => {
+    await c.add(ou, { objectClass: ['top', 'organizationalUnit'] });
+    created.push(ou);
+    const teacherDns: string[] = [];
+    for (const u of users) {
+      const dn = `CN=${escapeDnValue(u.login)},${ou}`;
+      await c.add(dn, [
+        new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
+        new Attribute({ type: 'sAMAccountName', values: [u.login] }),
+        new Attribute({ type: 'displayName', values: [`Test ${u.login}`] }),
+        new Attribute({ type: 'userAccountControl', values: ['512'] }),
+        new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${u.password}"`, 'utf16le')] }),
+      ]);
+      created.push(dn);
+      if (u.teacher) teacherDns.push(dn);
+    }
+    const groupDn = `CN=${escapeDnValue(app.config.auth.teacherGroup)},${ou}`;
+    await c.add(groupDn, { objectClass: ['top', 'group'], sAMAccountName: app.config.auth.teacherGroup, groupType: '-2147483646' });
+    created.push(groupDn);
+    for (const dn of teacherDns) {
+      await c.modify(groupDn, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn] }) }));
+    }
+  });
+  t.teardown(async () => {
+    await app.dc.ldap
+      .withClient(async (c) => {
+        for (const dn of created.reverse()) await c.del(dn).catch(() => {});
+      })
+      .catch(() => {});
+  });
+  return { ou };
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}

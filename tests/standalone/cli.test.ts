@@ -1,0 +1,190 @@
+import t, { type Test } from 'tap';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { REPO } from '../harness/shared-dc.ts';
+import { instanceProcesses, isAlive } from '../../daemon/src/dc/procs.ts';
+import { openDb } from '../../daemon/src/db/index.ts';
+import { tempDir } from '../helpers.ts';
+
+/**
+ * The `trousse` command as a person runs it (the built bin on Node 24). These tests start their
+ * own DC (the demo's), so they run after the shared one is stopped.
+ */
+const BIN = join(REPO, 'daemon/bin/trousse.js');
+
+function trousse(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+const goodConfig = (dataDir: string, port: number) => ({
+  school: { uai: '0999998Y', name: 'Collège CLI' },
+  dataDir,
+  http: { port },
+  dc: { managed: false, serviceName: null },
+  log: { level: 'warn' },
+});
+
+t.test('usage errors', async (t) => {
+  const none = trousse([]);
+  t.equal(none.status, 2);
+  t.match(none.stdout, /trousse serve --config FICHIER/);
+  const unknown = trousse(['lancer']);
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /Commande inconnue : lancer/);
+  const noConfig = trousse(['serve']);
+  t.equal(noConfig.status, 2);
+  t.match(noConfig.stderr, /Indiquez le fichier de configuration/);
+  const badFlag = trousse(['demo', '--prot', '80']);
+  t.equal(badFlag.status, 1);
+  t.match(badFlag.stderr, /Option inconnue : --prot/);
+  const badPort = trousse(['demo', '--port', 'huit']);
+  t.match(badPort.stderr, /--port attend un nombre entier/);
+});
+
+t.test('malformed config and unknown keys: one clear message, non-zero exit, nothing written', async (t) => {
+  const dir = tempDir(t);
+  const dataDir = join(dir, 'data');
+  const cfg = join(dir, 'config.json');
+  writeFileSync(cfg, '{ "school": ');
+  const syntax = trousse(['serve', '--config', cfg]);
+  t.equal(syntax.status, 1);
+  t.match(syntax.stderr, /^Erreur : La configuration .* n’est pas du JSON valide/);
+  writeFileSync(cfg, JSON.stringify({ ...goodConfig(dataDir, 0), http: { port: 'x' }, sambaa: {} }));
+  const invalid = trousse(['serve', '--config', cfg]);
+  t.equal(invalid.status, 1);
+  t.match(invalid.stderr, /« http\.port » doit être un nombre entier/);
+  t.match(invalid.stderr, /clé inconnue « sambaa »/);
+  t.notOk(existsSync(dataDir), 'no data dir was created');
+  const missing = trousse(['serve', '--config', join(dir, 'absent.json')]);
+  t.match(missing.stderr, /le fichier n’existe pas/);
+});
+
+t.test('a port in use and an unwritable data dir: clear message, exit 1, next start unharmed', async (t) => {
+  const dir = tempDir(t);
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  t.teardown(() => blocker.close());
+  const port = (blocker.address() as net.AddressInfo).port;
+  const dataDir = join(dir, 'data');
+  const cfg = join(dir, 'config.json');
+  writeFileSync(cfg, JSON.stringify(goodConfig(dataDir, port)));
+  const r = trousse(['serve', '--config', cfg]);
+  t.equal(r.status, 1);
+  t.match(r.stderr, new RegExp(`Le port ${port} est déjà utilisé sur 127\\.0\\.0\\.1`));
+  const { db, from } = openDb(join(dataDir, 'trousse.db'));
+  t.ok(from >= 1, 'the database is whole and migrated');
+  db.close();
+  t.notOk(existsSync(join(dataDir, 'run', 'daemon.json')), 'no stale runtime file');
+
+  writeFileSync(cfg, JSON.stringify(goodConfig('/sys/trousse-data', port)));
+  const ro = trousse(['serve', '--config', cfg]);
+  t.equal(ro.status, 1);
+  t.match(ro.stderr, /Le dossier de données \/sys\/trousse-data n’est pas utilisable en écriture/);
+});
+
+t.test('a DC that fails to provision: clear message, nothing half-written, the next start provisions', async (t) => {
+  const dir = tempDir(t);
+  const fakeBin = join(dir, 'bin');
+  mkdirSync(fakeBin);
+  // a samba-tool that writes part of a domain, then fails (as a full disk or a bad package would)
+  writeFileSync(
+    join(fakeBin, 'samba-tool'),
+    '#!/bin/sh\nfor a in "$@"; do case "$a" in --targetdir=*) d="${a#--targetdir=}"; mkdir -p "$d/private"; echo x > "$d/private/sam.ldb";; esac; done\necho "ERROR(runtime): provision failed: No space left on device" >&2\nexit 255\n',
+  );
+  chmodSync(join(fakeBin, 'samba-tool'), 0o755);
+  const data = join(dir, 'demo');
+  const port = await freePort();
+  const failed = trousse(['demo', '--data', data, '--port', String(port)], { PATH: `${fakeBin}:${process.env.PATH}`, TROUSSE_LOG_LEVEL: 'warn' });
+  t.equal(failed.status, 1);
+  t.match(failed.stderr, /La création du domaine MOULIN-DEMO\.LAN a échoué.*No space left on device/s);
+  t.match(failed.stderr, /Rien n’a été conservé/);
+  t.notOk(existsSync(join(data, 'samba')), 'the half-provisioned domain was removed');
+  t.notOk(existsSync(join(data, 'run', 'daemon.json')), 'no stale runtime file');
+});
+
+async function waitReady(url: string, pid: number, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (!isAlive(pid)) throw new Error('the demo exited');
+    try {
+      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200) return Date.now() - t0;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('demo not ready in time');
+}
+
+async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Signals) {
+  const child = spawn(process.execPath, [BIN, 'demo', '--data', data, '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TROUSSE_LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const ms = await waitReady(url, child.pid as number, 120_000);
+  // the demo school is seeded right after readiness
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(join(data, 'demo-accounts.json')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const credFile = join(data, 'credentials.json');
+  const creds = JSON.parse(readFileSync(credFile, 'utf8')) as { url: string; admin: { login: string; password: string }; apiToken: string };
+  const mode = statSync(credFile).mode & 0o777;
+  const status = trousse(['status', '--data', data]);
+  const smbConf = join(data, 'samba/etc/smb.conf');
+  const sambaBefore = instanceProcesses(smbConf).length;
+  child.kill(sig);
+  const code = await exited;
+  await new Promise((r) => setTimeout(r, 500));
+  const left = instanceProcesses(smbConf);
+  t.comment(`demo ready in ${ms} ms`);
+  return { creds, mode, code, left, sambaBefore, status, out, url };
+}
+
+t.test('trousse demo: runs the appliance, writes credentials, reuses DIR, stops with nothing left', async (t) => {
+  const dir = tempDir(t);
+  const data = join(dir, 'demo');
+  const port = await freePort();
+  const first = await runDemoOnce(t, data, port, 'SIGINT');
+  t.equal(first.mode, 0o600, 'credentials.json is 0600');
+  t.same(Object.keys(first.creds).sort(), ['admin', 'apiToken', 'url']);
+  t.equal(first.creds.url, first.url);
+  t.equal(first.creds.admin.login, 'admin');
+  t.ok(first.creds.admin.password.length >= 12);
+  t.match(first.creds.apiToken, /^trs_/);
+  t.equal(first.status.status, 0, 'trousse status: ready');
+  t.match(first.status.stdout, /Contrôleur de domaine : en service, LDAPS joignable/);
+  t.ok(first.sambaBefore > 0, 'samba was running');
+  t.equal(first.code, 0, 'exit 0 on SIGINT');
+  t.same(first.left, [], 'no samba process left after SIGINT');
+  const accounts = JSON.parse(readFileSync(join(data, 'demo-accounts.json'), 'utf8')) as { login: string; profile: string }[];
+  t.ok(accounts.some((a) => a.profile === 'enseignant') && accounts.some((a) => a.profile === 'eleve'), 'demo classes and accounts');
+
+  const port2 = await freePort();
+  const second = await runDemoOnce(t, data, port2, 'SIGTERM');
+  t.same(second.creds.admin, first.creds.admin, 'the same admin account is reused');
+  t.equal(second.creds.apiToken, first.creds.apiToken, 'the same API token is reused');
+  t.equal(second.creds.url, `http://127.0.0.1:${port2}`);
+  t.equal(second.code, 0, 'exit 0 on SIGTERM');
+  t.same(second.left, [], 'no samba process left after SIGTERM');
+  const status = trousse(['status', '--data', data]);
+  t.equal(status.status, 2, 'status: nothing running any more');
+});
