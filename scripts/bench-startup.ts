@@ -139,6 +139,19 @@ function rssKb(pid: number): number | null {
   }
 }
 
+/**
+ * Proportional set size: shared pages divided among the processes that share them. Summing the
+ * RSS of samba's ~57 forked processes would count the shared pages dozens of times.
+ */
+function pssKb(pid: number): number | null {
+  try {
+    const m = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 const mb = (kb: number): number => Math.round((kb / 1024) * 10) / 10;
 
 function freePort(): Promise<number> {
@@ -228,8 +241,8 @@ interface DaemonRun {
   rssMb: number;
   /** Peak RSS of the node process so far (VmHWM). */
   peakRssMb: number;
-  /** RSS of samba's processes at the same moment, for information (not part of the target). */
-  sambaRssMb: number;
+  /** PSS of samba's processes at the same moment, for information (not part of the target). */
+  sambaPssMb: number;
   sambaProcesses: number;
   stopMs: number;
   exitCode: number | null;
@@ -347,7 +360,7 @@ async function benchDaemon(ctx: Ctx, run: number): Promise<DaemonRun> {
     const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
     if (!rss) throw new BenchError(`VmRSS introuvable dans /proc/${pid}/status.`);
     const sambas = instanceProcesses(ctx.smbConf, rememberSambaGroups(pid)).filter((p) => p.pid !== pid);
-    const sambaKb = sambas.reduce((sum, p) => sum + (rssKb(p.pid) ?? 0), 0);
+    const sambaKb = sambas.reduce((sum, p) => sum + (pssKb(p.pid) ?? 0), 0);
     const stop = await stopDaemon(ctx, child);
     if (stop.leftovers.length > 0) ctx.problems.push(`run ${run} : restes après SIGTERM : ${stop.leftovers.join(' ; ')}`);
     if (stop.exitCode !== 0) ctx.problems.push(`run ${run} : le démon s’est terminé avec le code ${stop.exitCode ?? 'inconnu (signal)'}`);
@@ -356,7 +369,7 @@ async function benchDaemon(ctx: Ctx, run: number): Promise<DaemonRun> {
       readyMs,
       rssMb: mb(Number(rss[1])),
       peakRssMb: hwm ? mb(Number(hwm[1])) : mb(Number(rss[1])),
-      sambaRssMb: mb(sambaKb),
+      sambaPssMb: mb(sambaKb),
       sambaProcesses: sambas.length,
       stopMs: stop.stopMs,
       exitCode: stop.exitCode,
@@ -559,7 +572,7 @@ async function main(): Promise<number> {
 
     printTable(
       'Mesures par démarrage',
-      ['Démarrage', 'HTTP', 'Prêt (/readyz)', 'RSS démon', 'RSS pic', 'RSS samba (info)', 'Arrêt', 'samba seul prêt', 'samba seul arrêt', 'Node.js nu RSS'],
+      ['Démarrage', 'HTTP', 'Prêt (/readyz)', 'RSS démon', 'RSS pic', 'PSS samba (info)', 'Arrêt', 'samba seul prêt', 'samba seul arrêt', 'Node.js nu RSS'],
       daemonRuns.map((d, i) => {
         const s = sambaRuns[i] as SambaRun;
         return [
@@ -568,7 +581,7 @@ async function main(): Promise<number> {
           `${sec(d.readyMs)} ${verdict(d.readyMs, TARGET_READY_MS)}`,
           `${mbStr(d.rssMb)} ${verdict(d.rssMb, TARGET_RSS_MB)}`,
           mbStr(d.peakRssMb),
-          `${mbStr(d.sambaRssMb)} (${d.sambaProcesses} proc.)`,
+          `${mbStr(d.sambaPssMb)} (${d.sambaProcesses} proc.)`,
           sec(d.stopMs),
           sec(s.readyMs),
           sec(s.stopMs),
@@ -581,7 +594,7 @@ async function main(): Promise<number> {
     const http = stats(daemonRuns.map((d) => d.httpMs)) as Stats;
     const rss = stats(daemonRuns.map((d) => d.rssMb)) as Stats;
     const peak = stats(daemonRuns.map((d) => d.peakRssMb)) as Stats;
-    const sambaRss = stats(daemonRuns.map((d) => d.sambaRssMb)) as Stats;
+    const sambaPss = stats(daemonRuns.map((d) => d.sambaPssMb)) as Stats;
     const stop = stats(daemonRuns.map((d) => d.stopMs)) as Stats;
     const sambaReady = stats(sambaRuns.map((s) => s.readyMs)) as Stats;
     const sambaStop = stats(sambaRuns.map((s) => s.stopMs)) as Stats;
@@ -595,10 +608,10 @@ async function main(): Promise<number> {
       [
         ['Démarrage à froid, prêt (/readyz 200)', ...fmtS(ready), `≤ ${sec(TARGET_READY_MS)}`, verdict(ready.max, TARGET_READY_MS), `samba seul : ${sec(sambaReady.median)} (médiane)`],
         ['  dont écoute HTTP', ...fmtS(http), '', '', ''],
-        ['  surcoût par rapport à samba seul', sec(ready.min - sambaReady.min), sec(ready.median - sambaReady.median), sec(ready.max - sambaReady.max), '', '', ''],
+        ['  écart démon − samba seul', sec(ready.min - sambaReady.min), sec(ready.median - sambaReady.median), sec(ready.max - sambaReady.max), '', '', ''],
         ['RSS du démon (node, 2 s après prêt)', ...fmtM(rss), `≤ ${mbStr(TARGET_RSS_MB)}`, verdict(rss.max, TARGET_RSS_MB), `Node.js nu : ${mbStr(node.median)} (médiane)`],
         ['  pic RSS du démon (VmHWM)', ...fmtM(peak), '', '', ''],
-        ['  RSS des processus samba (info)', ...fmtM(sambaRss), '', '', ''],
+        ['  PSS des processus samba (info)', ...fmtM(sambaPss), '', '', ''],
         ['Arrêt (SIGTERM → tout arrêté)', ...fmtS(stop), '', '', `samba seul : ${sec(sambaStop.median)} (médiane)`],
         ['Référence : samba seul, LDAPS répond', ...fmtS(sambaReady), '', '', ''],
         ['Référence : RSS Node.js nu', ...fmtM(node), '', '', ''],
@@ -629,7 +642,7 @@ async function main(): Promise<number> {
         readyMs: round(ready),
         rssMb: round(rss, 1),
         peakRssMb: round(peak, 1),
-        sambaRssMb: round(sambaRss, 1),
+        sambaPssMb: round(sambaPss, 1),
         stopMs: round(stop),
         readyOk: ready.max <= TARGET_READY_MS,
         rssOk: rss.max <= TARGET_RSS_MB,
@@ -638,7 +651,7 @@ async function main(): Promise<number> {
           readyMs: Math.round(d.readyMs),
           rssMb: d.rssMb,
           peakRssMb: d.peakRssMb,
-          sambaRssMb: d.sambaRssMb,
+          sambaPssMb: d.sambaPssMb,
           sambaProcesses: d.sambaProcesses,
           stopMs: Math.round(d.stopMs),
           exitCode: d.exitCode,

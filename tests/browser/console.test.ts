@@ -32,7 +32,7 @@ t.test('log in to the console, see the dashboard live, save a screenshot', async
   await page.getByTestId('dashboard').waitFor();
   await page.getByTestId('dc-state').filter({ hasText: 'En service' }).waitFor();
   await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
-  t.match(await page.getByTestId('user-menu').innerText(), /Admin de test/);
+  t.match((await page.getByTestId('user-menu').textContent()) ?? '', /Admin de test/);
   t.ok(await page.getByTestId('disk-card').isVisible(), 'disk space shown');
 
   app.journal.record('warn', 'test', 'test.browser', 'Événement poussé pendant le test du navigateur');

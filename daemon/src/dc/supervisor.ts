@@ -157,15 +157,19 @@ export class SambaSupervisor implements DcProcessDriver {
       } catch {
         /* gone */
       }
-      const timeout = sleep(5000).then(() => 'timeout' as const);
-      if ((await Promise.race([this.#exited.then(() => 'exited' as const), timeout])) === 'timeout') {
+      // the race timers are cancelled once settled: a pending timer would keep the process alive
+      const timers = new AbortController();
+      const timeout = sleep(5000, timers.signal).then(() => 'timeout' as const);
+      const outcome = await Promise.race([this.#exited.then(() => 'exited' as const), timeout]);
+      if (outcome === 'timeout') {
         try {
           process.kill(-child.pid, 'SIGKILL');
         } catch {
           /* gone */
         }
-        await Promise.race([this.#exited, sleep(2000)]);
+        await Promise.race([this.#exited, sleep(2000, timers.signal)]);
       }
+      timers.abort();
     }
     // smbd, winbindd and the RPC helpers live in their own process groups
     await terminateAll(instanceProcesses(this.#o.smbConf, child?.pid ? [child.pid] : []));
