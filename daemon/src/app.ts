@@ -110,9 +110,10 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     return { ok: reasons.length === 0, reasons };
   };
 
-  const school = { uai: config.school.uai, name: config.school.name, ...dc.identity };
+  const { dnsDomain, realm, netbiosName } = dc.identity;
+  const school = { uai: config.school.uai, name: config.school.name, dnsDomain, realm, netbiosName };
   const status = async (): Promise<SystemStatus> => ({
-    school: { uai: school.uai, name: school.name, dnsDomain: school.dnsDomain, realm: school.realm, netbiosName: school.netbiosName },
+    school,
     dc: dc.status(),
     disks: await system.disks(),
     versions: system.versions(),

@@ -12,8 +12,9 @@ export async function runServe(configFile: string): Promise<RunningDaemon> {
       if (t.auth.countAdmins() > 0) return;
       const file = join(config.dataDir, 'secrets', 'initial-admin.password');
       const password = generatePassword(16);
-      await t.auth.createAdmin('admin', 'Administrateur ENT', password);
+      // the file first: an admin whose password was never written down would lock everyone out
       writeSecretFile(file, password);
+      await t.auth.createAdmin('admin', 'Administrateur ENT', password);
       t.journal.record('warn', 'auth', 'auth.initial-admin', `Premier administrateur « admin » créé : son mot de passe est dans ${file} (à changer).`);
       t.log.warn({ file }, 'initial administrator created; password written to file');
     },
