@@ -30,19 +30,20 @@ export interface HarnessInfo {
   school: typeof TEST_SCHOOL;
 }
 
-async function waitReady(url: string, timeoutMs: number, pid: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) throw new Error('the harness daemon exited during start-up');
+/** Polls /readyz until 200; returns the wait in ms. Fails if the daemon (pid) exits first. */
+export async function waitReady(url: string, timeoutMs: number, pid: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (!isAlive(pid)) throw new Error('the daemon exited during start-up');
     try {
       const r = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (r.status === 200) return;
+      if (r.status === 200) return Date.now() - t0;
     } catch {
       /* not listening yet */
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`the harness DC was not ready after ${timeoutMs} ms`);
+  throw new Error(`${url} was not ready after ${timeoutMs} ms`);
 }
 
 export async function startSharedDc(): Promise<HarnessInfo> {

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { REPO } from '../harness/shared-dc.ts';
+import { REPO, waitReady } from '../harness/shared-dc.ts';
 import { instanceProcesses, isAlive } from '../../daemon/src/dc/procs.ts';
 import { openDb } from '../../daemon/src/db/index.ts';
 import { tempDir } from '../helpers.ts';
@@ -114,20 +114,6 @@ t.test('a DC that fails to provision: clear message, nothing half-written, the n
   t.notOk(existsSync(join(data, 'run', 'daemon.json')), 'no stale runtime file');
 });
 
-async function waitReady(url: string, pid: number, timeoutMs: number): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    if (!isAlive(pid)) throw new Error('the demo exited');
-    try {
-      if ((await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).status === 200) return Date.now() - t0;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('demo not ready in time');
-}
-
 async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Signals) {
   const child = spawn(process.execPath, [BIN, 'demo', '--data', data, '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -142,7 +128,7 @@ async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Sign
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;
-  const ms = await waitReady(url, child.pid as number, 120_000);
+  const ms = await waitReady(url, 120_000, child.pid as number);
   // the demo school is seeded right after readiness
   const deadline = Date.now() + 20_000;
   while (!existsSync(join(data, 'demo-accounts.json')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
