@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Test } from 'tap';
-import { Attribute, Change } from 'ldapts';
+import { Attribute, Change, Control } from 'ldapts';
 import { buildApp, type TrousseApp } from '../daemon/src/app.ts';
 import { parseConfig, type TrousseConfig } from '../daemon/src/core/config.ts';
 import { createLogger } from '../daemon/src/core/logger.ts';
@@ -47,13 +47,42 @@ export const ADMIN = { login: 'admin', password: 'Un-mot-de-passe-solide-42' };
 export async function startTestApp(t: Test, overrides: Record<string, unknown> = {}): Promise<TrousseApp> {
   const h = readHarness();
   const dir = tempDir(t);
-  // a teachers group of its own, so that test files running in parallel never share one
-  const withGroup = { ...overrides, auth: { teacherGroup: `ens-${uniq()}`, ...(overrides.auth as object | undefined) } };
+  // a teachers group, an OU and group names of its own, so that test files running in parallel
+  // never share one (sAMAccountName is domain-wide); uid numbers in a range of their own
+  const id = uniq();
+  const withGroup = {
+    ...overrides,
+    auth: { teacherGroup: `ens-${id}`, ...(overrides.auth as object | undefined) },
+    directory: {
+      ou: `t-${id}`,
+      groupPrefix: `${id}-`,
+      pupilsGroup: `elv-${id}`,
+      staffGroup: `pers-${id}`,
+      firstUidNumber: 100_000 + Math.floor(Math.random() * 1_000) * 1_000,
+      firstGidNumber: 100_000 + Math.floor(Math.random() * 1_000) * 1_000,
+      ...(overrides.directory as object | undefined),
+    },
+  };
   const app = await buildApp(testConfig(dir, h, withGroup), { logger: createLogger('silent') });
-  t.teardown(() => app.close());
+  t.teardown(async () => {
+    await app.close();
+    await removeTestOu(app);
+  });
   await app.start();
   await app.auth.createAdmin(ADMIN.login, 'Admin de test', ADMIN.password);
   return app;
+}
+
+/** Removes what a test app's directory created in the shared DC: its OU (tree delete) and password settings. */
+async function removeTestOu(app: TrousseApp): Promise<void> {
+  const base = app.dc.identity.baseDn;
+  await app.dc.ldap
+    .withClient(async (c) => {
+      await c.del(`OU=${escapeDnValue(app.config.directory.ou)},${base}`, [new Control('1.2.840.113556.1.4.805')]).catch(() => {});
+      await c.del(`CN=${escapeDnValue(`Trousse ${app.config.directory.ou}`)},CN=Password Settings Container,CN=System,${base}`).catch(() => {});
+    })
+    .catch(() => {});
+  await app.dc.ldap.close();
 }
 
 export interface Session {
@@ -72,6 +101,11 @@ export async function login(app: TrousseApp, loginName = ADMIN.login, password =
 /** A unique suffix so that each test's directory entries never collide. */
 export function uniq(): string {
   return randomBytes(4).toString('hex');
+}
+
+/** A unique suffix made of letters only, for people's names (logins drop digits). */
+export function uniqName(): string {
+  return [...uniq()].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('');
 }
 
 /**
@@ -102,9 +136,18 @@ export async function directoryFixture(
       created.push(dn);
       if (u.teacher) teacherDns.push(dn);
     }
-    const groupDn = `CN=${escapeDnValue(app.config.auth.teacherGroup)},${ou}`;
-    await c.add(groupDn, { objectClass: ['top', 'group'], sAMAccountName: app.config.auth.teacherGroup, groupType: '-2147483646' });
-    created.push(groupDn);
+    // the directory service creates the teachers group when it starts; otherwise make one here
+    const existing = await c.search(app.dc.identity.baseDn, {
+      scope: 'sub',
+      filter: `(&(objectClass=group)(sAMAccountName=${app.config.auth.teacherGroup}))`,
+      attributes: ['cn'],
+    });
+    let groupDn = existing.searchEntries[0]?.dn;
+    if (!groupDn) {
+      groupDn = `CN=${escapeDnValue(app.config.auth.teacherGroup)},${ou}`;
+      await c.add(groupDn, { objectClass: ['top', 'group'], sAMAccountName: app.config.auth.teacherGroup, groupType: '-2147483646' });
+      created.push(groupDn);
+    }
     for (const dn of teacherDns) {
       await c.modify(groupDn, new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn] }) }));
     }

@@ -22,6 +22,7 @@ import { registerConsole } from './http/static.ts';
 import { attachRealtime } from './http/realtime.ts';
 import { DcService, dcRoutes } from './dc/index.ts';
 import { SystemService, systemRoutes, type SystemStatus } from './system/index.ts';
+import { DirectoryService, directoryRoutes } from './directory/index.ts';
 import { TROUSSE_VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -39,6 +40,7 @@ export interface TrousseApp {
   audit: AuditLog;
   auth: AuthService;
   dc: DcService;
+  directory: DirectoryService;
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   readiness(): Readiness;
@@ -84,10 +86,12 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   const dc = new DcService({ config, log: log.child({ service: 'dc' }), bus, journal });
   const system = new SystemService(config);
   const auth = new AuthService(db, config.auth, dc);
+  const directory = new DirectoryService({ config, log: log.child({ service: 'directory' }), db, journal, scheduler, dc });
 
   lifecycle.add(scheduler);
   lifecycle.add(system);
   lifecycle.add(dc);
+  lifecycle.add(directory);
 
   scheduler.register({
     name: 'core.prune-journal',
@@ -157,6 +161,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
         sessionMaxHours: config.auth.sessionMaxHours,
       });
       await api.register(dcRoutes, { dc, audit });
+      await api.register(directoryRoutes, { directory, audit });
       await api.register(systemRoutes, { status, journal, audit, scheduler });
     },
     { prefix: '/api/v1' },
@@ -195,6 +200,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     audit,
     auth,
     dc,
+    directory,
     scheduler,
     lifecycle,
     readiness,

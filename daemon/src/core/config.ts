@@ -51,6 +51,21 @@ export interface AuthConfig {
   teacherGroup: string;
 }
 
+export interface DirectoryConfig {
+  /** Name of the school's OU under the domain root (every account and group Trousse manages lives below). */
+  ou: string;
+  /** Put before the name of every group Trousse creates (sAMAccountName is domain-wide). */
+  groupPrefix: string;
+  /** sAMAccountName of the all-pupils and all-staff groups (the all-teachers group is auth.teacherGroup). */
+  pupilsGroup: string;
+  staffGroup: string;
+  /** First uidNumber / gidNumber handed out (numbers are allocated upwards and never reused). */
+  firstUidNumber: number;
+  firstGidNumber: number;
+  /** unixHomeDirectory of an account: <homeRoot>/<login>. */
+  homeRoot: string;
+}
+
 export interface TrousseConfig {
   school: SchoolConfig;
   dataDir: string;
@@ -58,6 +73,7 @@ export interface TrousseConfig {
   log: { level: LogLevel };
   dc: DcConfig;
   auth: AuthConfig;
+  directory: DirectoryConfig;
 }
 
 /** A partial config as written in the file; defaults fill the rest. */
@@ -158,6 +174,20 @@ export const configSchema = {
           properties: { max: positiveInt(20, 10_000), windowSeconds: positiveInt(60, 86_400) },
         },
         teacherGroup: { type: 'string', minLength: 1, maxLength: 64, default: 'enseignants' },
+      },
+    },
+    directory: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        ou: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$', default: 'Etablissement' },
+        groupPrefix: { type: 'string', pattern: '^[a-z0-9-]{0,16}$', default: '' },
+        pupilsGroup: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', default: 'eleves' },
+        staffGroup: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', default: 'personnels' },
+        firstUidNumber: { type: 'integer', minimum: 1000, maximum: 2_000_000, default: 30_000 },
+        firstGidNumber: { type: 'integer', minimum: 1000, maximum: 2_000_000, default: 20_000 },
+        homeRoot: { type: 'string', pattern: '^/[^\\0]*$', default: '/srv/trousse/homes' },
       },
     },
   },
