@@ -677,7 +677,7 @@ export class DirectoryService implements Service {
       for (let attempt = 0; ; attempt++) {
         const password = opts.password || (isPupil ? pupilPassword(this.#settings.pupilPasswordLength) : staffPassword(this.#settings.staffPasswordLength));
         try {
-          await this.#d.dc.ldap.withClient((c) => c.modify(u.dn, [replace('unicodePwd', [pwdValue(password)]), replace('pwdLastSet', [mustChange ? '0' : '-1'])]));
+          await this.#d.dc.ldap.withClient((c) => c.modify(u.dn, [replace('unicodePwd', [pwdValue(password)]), replace('pwdLastSet', [mustChange ? '0' : '-1']), replace('lockoutTime', ['0'])]));
           this.#store.keepInitialPassword(u.login, password, this.#settings.keepInitialPasswordsDays);
           return { password };
         } catch (err) {

@@ -60,7 +60,7 @@ export const settingsSchema = {
         complexity: { type: 'boolean', default: true },
         historyLength: int(0, 24, 0),
         maxAgeDays: int(0, 999, 0),
-        lockoutThreshold: int(0, 999, 0),
+        lockoutThreshold: int(0, 999, 10),
         lockoutMinutes: int(1, 1440, 10),
       },
     },
