@@ -3,6 +3,7 @@ import { parseFlags } from './cli/args.ts';
 import { runServe } from './cli/serve.ts';
 import { runDemo, DEMO_DEFAULT_DIR } from './cli/demo.ts';
 import { runStatus } from './cli/status.ts';
+import { runUsers, USERS_USAGE } from './cli/users.ts';
 
 const USAGE = `Trousse — serveur de l’établissement
 
@@ -13,6 +14,7 @@ Utilisation :
                                         (dossier par défaut : ${DEMO_DEFAULT_DIR}, port 8080)
   trousse status [--config FICHIER | --data DOSSIER | --url URL]
                                         interroge un démon en marche
+${USERS_USAGE}
   trousse --help                        cette aide`;
 
 async function main(argv: string[]): Promise<number> {
@@ -47,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
         (l) => console.log(l),
       );
     }
+    case 'users':
+      return runUsers(rest, (l) => console.log(l));
     case undefined:
     case '--help':
     case '-h':

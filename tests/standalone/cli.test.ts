@@ -136,6 +136,12 @@ async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Sign
   const creds = JSON.parse(readFileSync(credFile, 'utf8')) as { url: string; admin: { login: string; password: string }; apiToken: string };
   const mode = statSync(credFile).mode & 0o777;
   const status = trousse(['status', '--data', data]);
+  const cli = {
+    list: trousse(['users', 'list', '--data', data, '--classe', '6A']),
+    reset: trousse(['users', 'reset-password', 'zoe.lefevre', '--data', data, '--changer']),
+    show: trousse(['users', 'show', 'zoe.lefevre', '--data', data]),
+    missing: trousse(['users', 'show', 'personne', '--data', data]),
+  };
   const smbConf = join(data, 'samba/etc/smb.conf');
   const sambaBefore = instanceProcesses(smbConf).length;
   child.kill(sig);
@@ -143,7 +149,7 @@ async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Sign
   await new Promise((r) => setTimeout(r, 500));
   const left = instanceProcesses(smbConf);
   t.comment(`demo ready in ${ms} ms`);
-  return { creds, mode, code, left, sambaBefore, status, out, url };
+  return { creds, mode, code, left, sambaBefore, status, out, url, cli };
 }
 
 t.test('trousse demo: runs the appliance, writes credentials, reuses DIR, stops with nothing left', async (t) => {
@@ -164,6 +170,20 @@ t.test('trousse demo: runs the appliance, writes credentials, reuses DIR, stops 
   t.same(first.left, [], 'no samba process left after SIGINT');
   const accounts = JSON.parse(readFileSync(join(data, 'demo-accounts.json'), 'utf8')) as { login: string; profile: string }[];
   t.ok(accounts.some((a) => a.profile === 'enseignant') && accounts.some((a) => a.profile === 'eleve'), 'demo classes and accounts');
+  t.equal(first.cli.list.status, 0, 'trousse users list');
+  t.match(first.cli.list.stdout, /zoe\.lefevre\s+Zoé Lefèvre\s+élève\s+6A\s+actif/);
+  t.match(first.cli.list.stdout, /6 compte\(s\) — page 1 sur 1/);
+  t.equal(first.cli.reset.status, 0, 'trousse users reset-password');
+  t.match(first.cli.reset.stdout, /Nouveau mot de passe de zoe\.lefevre : [A-Z][a-z]+[2-9]{2} \(à changer à la prochaine connexion\)/);
+  t.match(first.cli.show.stdout, /doit changer son mot de passe/);
+  t.equal(first.cli.missing.status, 1, 'an unknown account: exit 1');
+  t.match(first.cli.missing.stderr, /Aucun compte « personne »/);
+  const audit = openDb(join(data, 'trousse.db')).db;
+  t.ok(
+    audit.prepare("SELECT 1 FROM audit_log WHERE action = 'directory.password-reset' AND target = 'zoe.lefevre' AND actor LIKE 'token:%'").get(),
+    'the CLI’s reset is audited (through the API, with its token)',
+  );
+  audit.close();
 
   const port2 = await freePort();
   const second = await runDemoOnce(t, data, port2, 'SIGTERM');

@@ -68,13 +68,11 @@ export async function runDemo(opts: { data?: string; port?: number }): Promise<R
     },
     afterStart: async (t, url) => {
       writePrivateJson(credFile, { url, ...(creds as Omit<DemoCredentials, 'url'>) });
-      if (t.dc.serving) {
-        const accountsFile = join(dataDir, 'demo-accounts.json');
-        const accounts = await seedDemoSchool(t.dc.ldap, t.dc.identity.baseDn, t.dc.identity.realm, existsSync(accountsFile));
-        if (accounts) {
-          writePrivateJson(accountsFile, accounts);
-          t.journal.record('info', 'demo', 'demo.seeded', `École de démonstration créée : ${accounts.length} comptes (2 classes).`);
-        }
+      const accountsFile = join(dataDir, 'demo-accounts.json');
+      if (t.dc.serving && !existsSync(accountsFile)) {
+        const accounts = await seedDemoSchool(t.directory);
+        writePrivateJson(accountsFile, accounts);
+        t.journal.record('info', 'demo', 'demo.seeded', `École de démonstration créée : ${accounts.length} comptes (3 classes).`);
       }
     },
   });

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { loadConfigFile } from '../core/config.ts';
-import { runtimeFile } from './run.ts';
-import { DEMO_DEFAULT_DIR } from './demo.ts';
+import { errorMessage } from '../core/errors.ts';
+import { resolveTarget, type Target } from './client.ts';
 
 const STATE_FR: Record<string, string> = {
   provisioning: 'création du domaine…',
@@ -15,25 +12,14 @@ const STATE_FR: Record<string, string> = {
 
 /** `trousse status`: asks a running daemon. Exit 0 ready, 1 running but not ready, 2 not reachable. */
 export async function runStatus(opts: { url?: string; config?: string; data?: string }, out: (line: string) => void): Promise<number> {
-  let url = opts.url;
-  let token: string | undefined;
-  let dataDir: string | undefined;
-  if (opts.config) dataDir = loadConfigFile(opts.config).dataDir;
-  else if (!url) dataDir = resolve(opts.data ?? DEMO_DEFAULT_DIR);
-  if (dataDir) {
-    try {
-      url ??= (JSON.parse(readFileSync(runtimeFile(dataDir), 'utf8')) as { url: string }).url;
-    } catch {
-      out(`Aucun démon Trousse en marche pour ${dataDir} (fichier ${runtimeFile(dataDir)} absent).`);
-      return 2;
-    }
-    try {
-      token = (JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { apiToken?: string }).apiToken;
-    } catch {
-      /* no demo credentials: readiness only */
-    }
+  let target: Target;
+  try {
+    target = resolveTarget(opts);
+  } catch (err) {
+    out(errorMessage(err));
+    return 2;
   }
-  token ??= process.env.TROUSSE_TOKEN;
+  const { url, token } = target;
   let ready: { ok: boolean; reasons: string[] };
   try {
     const r = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(5000) });

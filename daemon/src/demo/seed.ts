@@ -1,141 +1,84 @@
-import { Attribute } from 'ldapts';
-import type { LdapConnection } from '../dc/ldap.ts';
-import { escapeDnValue } from '../dc/escape.ts';
-import { generatePassword } from '../core/passwords.ts';
+import type { DirectoryService, NewUser } from '../directory/index.ts';
 
 /**
- * The embedded demo school: a few classes, teachers and pupils, created once in the demo's own
- * domain so that the console has something real to show. (The directory capability will own
- * accounts; this seed only writes plain LDAP entries over the shared LDAPS connection.)
+ * The embedded demo school: three classes with their pupils and teaching teams, a few staff,
+ * created through the directory service (as an import would) so that the console has something
+ * real to show. Idempotent: people are matched by their (demo) national id.
  */
 export interface DemoAccount {
   login: string;
   displayName: string;
-  profile: 'enseignant' | 'eleve';
+  profile: 'enseignant' | 'eleve' | 'personnel';
   classe?: string;
   password: string;
 }
 
-const TEACHERS = [
-  { given: 'Marie', sn: 'Curie', classes: ['6A'] },
-  { given: 'Louis', sn: 'Pasteur', classes: ['6A', '5B'] },
-];
-const PUPILS: Record<string, [string, string][]> = {
+const CLASSES: Record<string, [string, string][]> = {
   '6A': [
     ['Zoé', 'Lefèvre'],
     ['Noé', 'Dubois'],
     ['Léa', 'Martin'],
+    ['Jules', 'Bernard'],
+    ['Inès', 'Moreau'],
+    ['Adam', 'Laurent'],
   ],
   '5B': [
     ['Hugo', 'Petit'],
     ['Chloé', 'Garnier'],
     ['Théo', 'Roux'],
+    ['Manon', 'Faure'],
+    ['Nathan', 'Fournier'],
+  ],
+  '4C': [
+    ['Camille', 'Girard'],
+    ['Lucas', 'Bonnet'],
+    ['Jade', 'Dupont'],
+    ['Louis', 'Lambert'],
+    ['Maël', 'N’Diaye'],
   ],
 };
 
-function loginOf(given: string, sn: string): string {
-  return `${given}.${sn}`
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]/g, '');
-}
+const TEACHERS: { given: string; sn: string; classes: string[] }[] = [
+  { given: 'Marie', sn: 'Curie', classes: ['6A', '4C'] },
+  { given: 'Louis', sn: 'Pasteur', classes: ['6A', '5B'] },
+  { given: 'Olympe', sn: 'de Gouges', classes: ['5B', '4C'] },
+];
 
-function pwdAttr(password: string): Buffer {
-  return Buffer.from(`"${password}"`, 'utf16le');
-}
+const STAFF: { given: string; sn: string; fn: 'direction' | 'vie-scolaire' | 'documentation' }[] = [
+  { given: 'Jean', sn: 'Moulin', fn: 'direction' },
+  { given: 'Lucie', sn: 'Aubrac', fn: 'vie-scolaire' },
+  { given: 'Jacques', sn: 'Prévert', fn: 'documentation' },
+];
 
-/** Deletes an LDAP subtree, deepest entries first. */
-async function deleteSubtree(ldap: LdapConnection, root: string): Promise<void> {
-  const entries = await ldap.search(root, { scope: 'sub', filter: '(objectClass=*)', attributes: ['dn'] }).catch(() => []);
-  const depth = (dn: string) => dn.split(/(?<!\\),/).length;
-  const dns = entries.map((e) => e.dn).sort((a, b) => depth(b) - depth(a));
-  await ldap.withClient(async (c) => {
-    for (const dn of dns) await c.del(dn);
-  });
-}
-
-/**
- * Creates the demo school once. `complete` tells whether a previous seed finished (its accounts
- * file exists); an unfinished one is removed and redone, so the seed is all-or-nothing.
- */
-export async function seedDemoSchool(
-  ldap: LdapConnection,
-  baseDn: string,
-  realm: string,
-  complete: boolean,
-): Promise<DemoAccount[] | null> {
-  const root = `OU=Etablissement,${baseDn}`;
-  const exists = await ldap
-    .search(root, { scope: 'base', filter: '(objectClass=organizationalUnit)', attributes: ['ou'] })
-    .then((r) => r.length > 0)
-    .catch(() => false);
-  if (exists && complete) return null;
-  if (exists) await deleteSubtree(ldap, root);
-
+export async function seedDemoSchool(directory: DirectoryService): Promise<DemoAccount[]> {
+  const existing = new Set((await directory.listClasses()).map((c) => c.name));
+  for (const classe of Object.keys(CLASSES)) if (!existing.has(classe)) await directory.createClass(classe);
+  const people: (NewUser & { classes?: string[] })[] = [];
+  let n = 0;
+  const id = () => `CSV:demo-${String(++n).padStart(3, '0')}`;
+  for (const t of TEACHERS) people.push({ givenName: t.given, surname: t.sn, profile: 'enseignant', nationalId: id(), mustChange: false, classes: t.classes });
+  for (const s of STAFF) people.push({ givenName: s.given, surname: s.sn, profile: 'personnel', staffFunction: s.fn, nationalId: id(), mustChange: false });
+  for (const [classe, names] of Object.entries(CLASSES)) {
+    for (const [given, sn] of names) people.push({ givenName: given, surname: sn, profile: 'eleve', classe, nationalId: id(), mustChange: false });
+  }
+  const results = await directory.createUsers(people, { onExisting: 'keep' });
   const accounts: DemoAccount[] = [];
-  await ldap.withClient(async (c) => {
-    const ou = (dn: string, name: string) => c.add(dn, { objectClass: ['top', 'organizationalUnit'], ou: name });
-    await ou(root, 'Etablissement');
-    for (const sub of ['Eleves', 'Enseignants', 'Personnels', 'Groupes', 'Ordinateurs']) await ou(`OU=${sub},${root}`, sub);
-    for (const classe of Object.keys(PUPILS)) await ou(`OU=${escapeDnValue(classe)},OU=Eleves,${root}`, classe);
-
-    let uid = 30_000;
-    const addUser = async (parent: string, given: string, sn: string, profile: DemoAccount['profile'], classe?: string) => {
-      const login = loginOf(given, sn);
-      const password = profile === 'eleve' ? generatePassword(8) : generatePassword(14);
-      const dn = `CN=${escapeDnValue(`${given} ${sn}`)},${parent}`;
-      const attrs: Record<string, string | string[]> = {
-        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-        sAMAccountName: login,
-        userPrincipalName: `${login}@${realm.toLowerCase()}`,
-        givenName: given,
-        sn,
-        displayName: `${given} ${sn}`,
-        uidNumber: String(++uid),
-        gidNumber: '100',
-        userAccountControl: '512',
-      };
-      await c.add(dn, [
-        ...Object.entries(attrs).map(([type, v]) => new Attribute({ type, values: Array.isArray(v) ? v : [v] })),
-        new Attribute({ type: 'unicodePwd', values: [pwdAttr(password)] }),
-      ]);
-      accounts.push({ login, displayName: `${given} ${sn}`, profile, ...(classe ? { classe } : {}), password });
-      return dn;
-    };
-
-    const teacherDns: Record<string, string[]> = {};
-    const allTeachers: string[] = [];
-    for (const t of TEACHERS) {
-      const dn = await addUser(`OU=Enseignants,${root}`, t.given, t.sn, 'enseignant');
-      allTeachers.push(dn);
-      for (const k of t.classes) teacherDns[k] = [...(teacherDns[k] ?? []), dn];
-    }
-    const allPupils: string[] = [];
-    const classDns: Record<string, string[]> = {};
-    for (const [classe, names] of Object.entries(PUPILS)) {
-      for (const [given, sn] of names) {
-        const dn = await addUser(`OU=${escapeDnValue(classe)},OU=Eleves,${root}`, given, sn, 'eleve', classe);
-        allPupils.push(dn);
-        classDns[classe] = [...(classDns[classe] ?? []), dn];
-      }
-    }
-    let gid = 20_000;
-    const addGroup = (name: string, description: string, members: string[]) =>
-      c.add(`CN=${escapeDnValue(name)},OU=Groupes,${root}`, {
-        objectClass: ['top', 'group'],
-        sAMAccountName: name,
-        description,
-        gidNumber: String(++gid),
-        groupType: '-2147483646',
-        ...(members.length > 0 ? { member: members } : {}),
-      });
-    await addGroup('enseignants', 'Tous les enseignants', allTeachers);
-    await addGroup('eleves', 'Tous les élèves', allPupils);
-    for (const classe of Object.keys(PUPILS)) {
-      await addGroup(`classe-${classe.toLowerCase()}`, `Élèves de la classe ${classe}`, classDns[classe] ?? []);
-      await addGroup(`equipe-${classe.toLowerCase()}`, `Équipe pédagogique de la classe ${classe}`, teacherDns[classe] ?? []);
-    }
-  });
+  for (const [i, r] of results.entries()) {
+    if (!r.ok) throw new Error(`demo seed: ${r.message}`);
+    const p = people[i] as NewUser;
+    // an account from an earlier, interrupted seed: give it a known password again
+    const password = r.password ?? (await directory.resetPassword(r.user.login, { mustChange: false })).password;
+    accounts.push({
+      login: r.user.login,
+      displayName: r.user.displayName,
+      profile: p.profile,
+      ...(p.classe ? { classe: p.classe } : {}),
+      password,
+    });
+  }
+  for (const classe of Object.keys(CLASSES)) {
+    const team = TEACHERS.map((t, i) => (t.classes.includes(classe) ? accounts[i]?.login : undefined)).filter((l): l is string => Boolean(l));
+    await directory.setClassTeachers(classe, team);
+  }
   return accounts;
 }
