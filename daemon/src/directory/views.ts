@@ -1,6 +1,6 @@
 import type { DirectoryConfig } from '../core/config.ts';
 import { escapeDnValue } from '../dc/escape.ts';
-import { loginPart } from './logins.ts';
+import { transliterate } from './logins.ts';
 import { dnKey, fromFileTime, fromGeneralizedTime, parentDn, type DirectoryMirror, type GroupRecord, type OuRecord, type UserRecord } from './mirror.ts';
 import {
   GROUP_KIND_LABELS,
@@ -54,8 +54,19 @@ export class Layout {
   }
 }
 
-/** The short, ASCII name of a class used in its group names ("3e B" → "3e-b"). */
-export const classSlug = (name: string): string => loginPart(name);
+/**
+ * The short, ASCII name of a class or free group used in group names: accents removed, lower
+ * case, digits kept, any run of other characters becomes one '-' ("3e B" → "3e-b", "6°2" → "6-2").
+ */
+export function classSlug(name: string): string {
+  return transliterate(name)
+    .toLowerCase()
+    .replace(/['’ʼ‘`]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+}
 
 export interface ClassRef {
   name: string;
