@@ -1,6 +1,7 @@
 // Small toast messages, announced to screen readers.
 import { h } from './dom.ts';
 
+const MAX_TOASTS = 3;
 let region: HTMLElement | null = null;
 
 export function notify(text: string, kind: 'info' | 'error' = 'info'): void {
@@ -10,5 +11,7 @@ export function notify(text: string, kind: 'info' | 'error' = 'info'): void {
   }
   const toast = h('p', { class: `toast toast-${kind}` }, text);
   region.append(toast);
+  // Keep the screen readable after a series of actions: the three latest only.
+  while (region.childElementCount > MAX_TOASTS) region.firstElementChild?.remove();
   setTimeout(() => toast.remove(), 8000);
 }

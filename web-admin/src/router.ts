@@ -11,8 +11,10 @@ export const LOGIN_PATH = '/connexion';
 export interface PageContext {
   user: User;
   live: Live;
-  /** Values of ":name" segments of the page path. */
+  /** Values of ":name" segments of the page path (decoded). */
   params: Record<string, string>;
+  /** Query of the hash ("#/annuaire/utilisateurs?q=mar&page=2"); see replaceQuery(). */
+  query: URLSearchParams;
   /** Aborted when the user leaves the page: unsubscribe, cancel fetches. */
   signal: AbortSignal;
   navigate(path: string): void;
@@ -36,14 +38,36 @@ export function canSee(page: Page, role: Role): boolean {
   return page.roles.includes(role);
 }
 
+/** The hash path as typed, segments still percent-encoded, query included ("/a/b%20c?q=1"). */
 export function currentPath(): string {
-  let path = location.hash.replace(/^#/, '');
-  try {
-    path = decodeURI(path);
-  } catch {
-    // Malformed escape: keep the raw value (it will match no page).
-  }
+  const path = location.hash.replace(/^#/, '');
   return path.startsWith('/') ? path : '/';
+}
+
+/** The path without its query. */
+function pathOnly(path: string): string {
+  const index = path.indexOf('?');
+  return index === -1 ? path : path.slice(0, index);
+}
+
+export function currentQuery(): URLSearchParams {
+  const path = currentPath();
+  const index = path.indexOf('?');
+  return new URLSearchParams(index === -1 ? '' : path.slice(index + 1));
+}
+
+/**
+ * Rewrites the query of the current hash without a new history entry nor a new render
+ * (filters and paging of a list). Empty values are left out.
+ */
+export function replaceQuery(values: Record<string, string | number | null | undefined>): void {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== null && value !== undefined && value !== '') query.set(name, String(value));
+  }
+  const text = query.toString();
+  const hash = `#${pathOnly(currentPath())}${text ? `?${text}` : ''}`;
+  if (location.hash !== hash) history.replaceState(history.state, '', hash);
 }
 
 export function navigate(path: string): void {
@@ -51,13 +75,19 @@ export function navigate(path: string): void {
   else location.hash = `#${path}`;
 }
 
+/** Matches "/annuaire/classes/:name" against "/annuaire/classes/6%C2%B0%20A" → { name: "6° A" }. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const want = pattern.split('/');
-  const got = path.replace(/\/+$/, '').split('/');
+  const got = pathOnly(path).replace(/\/+$/, '').split('/');
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (const [index, part] of want.entries()) {
-    const value = got[index] ?? '';
+    let value: string;
+    try {
+      value = decodeURIComponent(got[index] ?? '');
+    } catch {
+      return null; // malformed escape: no page
+    }
     if (part.startsWith(':') && value !== '') params[part.slice(1)] = value;
     else if (part !== value) return null;
   }
@@ -91,7 +121,8 @@ export function startRouter(options: RouterOptions): () => void {
 
   const show = () => {
     const path = currentPath();
-    if (path === '/' || path === LOGIN_PATH) {
+    const bare = pathOnly(path);
+    if (bare === '/' || bare === LOGIN_PATH) {
       location.replace(`#${HOME_PATH}`);
       return;
     }
@@ -117,7 +148,14 @@ export function startRouter(options: RouterOptions): () => void {
     } else {
       heading.textContent = match.page.title;
       options.onRoute(match.page);
-      const ctx: PageContext = { user, live, params: match.params, signal: controller.signal, navigate };
+      const ctx: PageContext = {
+        user,
+        live,
+        params: match.params,
+        query: currentQuery(),
+        signal: controller.signal,
+        navigate,
+      };
       renderSafely(match.page, body, ctx);
     }
 

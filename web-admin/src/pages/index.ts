@@ -4,10 +4,17 @@ import type { Page } from '../router.ts';
 import type { NavGroup } from '../shell.ts';
 import type { Role } from '../types.ts';
 import { dashboardPage } from './dashboard.ts';
+import { classPage } from './directory/class.ts';
+import { classesPage } from './directory/classes.ts';
+import { groupPage } from './directory/group.ts';
+import { groupsPage } from './directory/groups.ts';
+import { myClassesPage } from './directory/my-classes.ts';
+import { userPage } from './directory/user.ts';
+import { usersPage } from './directory/users.ts';
 import { placeholderPage } from './placeholder.ts';
+import { settingsPage } from './settings.ts';
 
 const ADMIN: readonly Role[] = ['administrator'];
-const TEACHER: readonly Role[] = ['teacher'];
 
 export const navGroups: Record<string, NavGroup> = {
   annuaire: { label: 'Annuaire', icon: 'directory' },
@@ -15,34 +22,13 @@ export const navGroups: Record<string, NavGroup> = {
 
 export const pages: readonly Page[] = [
   dashboardPage,
-  placeholderPage({
-    path: '/mes-classes',
-    title: 'Mes classes',
-    roles: TEACHER,
-    icon: 'classes',
-    summary: 'Vous retrouverez ici vos classes et la liste de vos élèves.',
-  }),
-  placeholderPage({
-    path: '/annuaire/utilisateurs',
-    title: 'Utilisateurs',
-    roles: ADMIN,
-    group: 'annuaire',
-    summary: 'Vous pourrez créer et gérer les comptes des élèves et des personnels.',
-  }),
-  placeholderPage({
-    path: '/annuaire/classes',
-    title: 'Classes',
-    roles: ADMIN,
-    group: 'annuaire',
-    summary: 'Vous pourrez organiser les élèves par classe et désigner leurs enseignants.',
-  }),
-  placeholderPage({
-    path: '/annuaire/groupes',
-    title: 'Groupes',
-    roles: ADMIN,
-    group: 'annuaire',
-    summary: 'Vous pourrez créer des groupes (options, projets, clubs) et y ajouter des membres.',
-  }),
+  myClassesPage,
+  usersPage,
+  userPage,
+  classesPage,
+  classPage,
+  groupsPage,
+  groupPage,
   placeholderPage({
     path: '/partages',
     title: 'Partages',
@@ -78,11 +64,5 @@ export const pages: readonly Page[] = [
     icon: 'journal',
     summary: 'Vous pourrez consulter et rechercher l’historique complet des événements du serveur.',
   }),
-  placeholderPage({
-    path: '/parametres',
-    title: 'Paramètres',
-    roles: ADMIN,
-    icon: 'settings',
-    summary: 'Vous pourrez régler les paramètres du serveur et de l’établissement.',
-  }),
+  settingsPage,
 ];
