@@ -1,24 +1,13 @@
 import t from 'tap';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, openConsole } from './browser.ts';
 import { ADMIN, startTestApp } from '../helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = process.env.TROUSSE_ARTIFACTS ?? join(process.cwd(), 'artifacts');
 
 t.test('log in to the console, see the dashboard live, save a screenshot', async (t) => {
   const app = await startTestApp(t);
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+  const { url, page } = await openConsole(t, app);
   await page.goto(url);
   await page.getByTestId('login-form').waitFor();
 

@@ -1,11 +1,9 @@
 import t from 'tap';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, openConsole } from './browser.ts';
 import { ADMIN, startTestApp, uniq, uniqName } from '../helpers.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = process.env.TROUSSE_ARTIFACTS ?? join(process.cwd(), 'artifacts');
 
 t.test('annuaire in the console: find a pupil, reset the password, disable and enable, class and groups', async (t) => {
   const app = await startTestApp(t);
@@ -14,19 +12,15 @@ t.test('annuaire in the console: find a pupil, reset the password, disable and e
   const surname = `Durand${uniqName()}`;
   await app.directory.createClass(classe);
   const { user: pupil } = await app.directory.createUser({ givenName: 'Léa', surname, profile: 'eleve', classe });
-  const { user: teacher } = await app.directory.createUser({ givenName: 'Paul', surname: `Prof${uniqName()}`, profile: 'enseignant' });
+  const { user: teacher, password: teacherPassword } = await app.directory.createUser({
+    givenName: 'Paul',
+    surname: `Prof${uniqName()}`,
+    profile: 'enseignant',
+    mustChange: false,
+  });
   await app.directory.setClassTeachers(classe, [teacher.login]);
 
-  await app.app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  t.teardown(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+  const { url, page } = await openConsole(t, app);
   mkdirSync(ARTIFACTS, { recursive: true });
 
   // Asked before signing in: the console comes back to this page after the login.
@@ -106,4 +100,30 @@ t.test('annuaire in the console: find a pupil, reset the password, disable and e
   await page.getByText('Groupe tenu à jour automatiquement').waitFor();
   await page.locator(`[data-testid="member-row"][data-login="${pupil.login}"]`).waitFor();
   t.equal(await page.getByRole('button', { name: 'Supprimer le groupe' }).count(), 0, 'a class group cannot be deleted from here');
+
+  // ---- The teacher: Mes classes, reset a pupil's password ----
+  await page.getByTestId('logout').click();
+  await page.getByTestId('login-form').waitFor();
+  await page.getByLabel('Identifiant').fill(teacher.login);
+  await page.getByLabel('Mot de passe').fill(teacherPassword);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Mes classes' }).click();
+  t.equal(await page.locator('.toast', { hasText: 'désactivé' }).count(), 0, 'the previous session’s messages are gone');
+  const mine = page.getByTestId('my-classes');
+  await mine.waitFor();
+  const pupilRow = mine.locator(`[data-testid="user-row"][data-login="${pupil.login}"]`);
+  await pupilRow.waitFor();
+  t.match((await mine.textContent()) ?? '', classe, 'the teacher sees their class');
+  t.equal(await page.getByRole('link', { name: 'Utilisateurs' }).count(), 0, 'no administrator pages for a teacher');
+  await pupilRow.getByTestId('reset-password').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Réinitialiser', exact: true }).click();
+  await dialog.getByTestId('new-password').waitFor();
+  const teacherShot = join(ARTIFACTS, 'console-my-classes.png');
+  await page.screenshot({ path: teacherShot, fullPage: true });
+  t.pass(`screenshot saved to ${teacherShot}`);
+  const audit = app.db.prepare("SELECT actor FROM audit_log WHERE action = 'directory.password-reset' AND target = ? ORDER BY id DESC").get(pupil.login) as
+    | { actor: string }
+    | undefined;
+  t.equal(audit?.actor, `teacher:${teacher.login}`, 'the teacher’s reset is audited under their name');
 });

@@ -96,6 +96,16 @@ t.test('a login never changes; disabled accounts cannot log on; moves, delete, r
   t.equal(again.user.login, `${login}2`);
   t.ok(again.user.uidNumber > created.user.uidNumber, 'the purged uid number is not reused');
   await t.rejects(d.createUser({ givenName: 'X', surname: `Y${tag}`, profile: 'eleve', classe: b, login }), { code: 'LOGIN_TAKEN' }, 'not even when asked explicitly');
+
+  await t.rejects(d.deleteClass(b), { code: 'CLASS_NOT_EMPTY' }, 'a class with pupils is not deleted');
+  const gidsOf = async () => (await d.listGroups()).filter((g) => g.description.includes(a)).map((g) => g.gidNumber as number);
+  const oldGids = await gidsOf();
+  t.equal(oldGids.length, 2, 'class group and teaching team');
+  await d.deleteClass(a);
+  t.same(await gidsOf(), [], 'an empty class is deleted with its groups');
+  await d.createClass(a);
+  const newGids = await gidsOf();
+  t.ok(newGids.every((g) => g > Math.max(...oldGids)), 'gid numbers are not reused either');
 });
 
 t.test('names with LDAP special characters give valid accounts or a clear error', async (t) => {

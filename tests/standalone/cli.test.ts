@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import net from 'node:net';
 import { join } from 'node:path';
 import { REPO, waitReady } from '../harness/shared-dc.ts';
-import { instanceProcesses, isAlive } from '../../daemon/src/dc/procs.ts';
+import { instanceProcesses } from '../../daemon/src/dc/procs.ts';
 import { openDb } from '../../daemon/src/db/index.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -98,7 +98,6 @@ t.test('a DC that fails to provision: clear message, nothing half-written, the n
   const fakeBin = join(dir, 'bin');
   mkdirSync(fakeBin);
   // a samba-tool that writes part of a domain, then fails (as a full disk or a bad package would)
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell script, not a template
   writeFileSync(
     join(fakeBin, 'samba-tool'),
     '#!/bin/sh\nfor a in "$@"; do case "$a" in --targetdir=*) d="${a#--targetdir=}"; mkdir -p "$d/private"; echo x > "$d/private/sam.ldb";; esac; done\necho "ERROR(runtime): provision failed: No space left on device" >&2\nexit 255\n',

@@ -2,7 +2,7 @@
 import { ApiError, errorMessage } from './api.ts';
 import { logout } from './auth.ts';
 import { startLive } from './live.ts';
-import { notify } from './notify.ts';
+import { clearNotifications, notify } from './notify.ts';
 import { navGroups, pages } from './pages/index.ts';
 import { startRouter } from './router.ts';
 import { mountShell } from './shell.ts';
@@ -35,6 +35,7 @@ export function mountApp(root: HTMLElement, session: Session, callbacks: AppCall
         return;
       }
     }
+    clearNotifications();
     callbacks.onLoggedOut();
   };
 

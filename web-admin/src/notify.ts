@@ -15,3 +15,8 @@ export function notify(text: string, kind: 'info' | 'error' = 'info'): void {
   while (region.childElementCount > MAX_TOASTS) region.firstElementChild?.remove();
   setTimeout(() => toast.remove(), 8000);
 }
+
+/** Removes every toast (at logout: the next person must not read the previous one's messages). */
+export function clearNotifications(): void {
+  region?.replaceChildren();
+}
