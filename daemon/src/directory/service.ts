@@ -19,7 +19,7 @@ import { escapeDnValue, filter } from '../dc/escape.ts';
 import type { DcService } from '../dc/index.ts';
 import { allocateLogin, baseLogin, isReserved, validateLogin, LOGIN_MAX } from './logins.ts';
 import { checkPassword, pupilPassword, staffPassword } from './passwords.ts';
-import { DirectoryMirror, dnKey, type GroupRecord, type UserRecord } from './mirror.ts';
+import { DirectoryMirror, dnKey, parentDn, type GroupRecord, type UserRecord } from './mirror.ts';
 import {
   NATIONAL_ID_SOURCES,
   PROFILES,
@@ -778,7 +778,7 @@ export class DirectoryService implements Service {
       const u = this.#user(login);
       const record = this.#store.deleted(u.login);
       if (this.#views.stateOf(u) !== 'deleted' || !record) throw new AppError('NOT_DELETED', 'Ce compte n’est pas supprimé.', 409);
-      const parent = record.originDn.slice(record.originDn.indexOf(',') + 1);
+      const parent = parentDn(record.originDn);
       const parentOu = this.#mirror.ouByDn(parent);
       if (!parentOu && dnKey(parent) !== dnKey(this.#views.layout.teachers) && dnKey(parent) !== dnKey(this.#views.layout.staff)) {
         throw new AppError('CLASS_NOT_FOUND', 'La classe de ce compte n’existe plus : recréez-la, puis restaurez le compte.', 409);
