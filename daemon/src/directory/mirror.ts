@@ -106,6 +106,7 @@ export class DirectoryMirror {
   readonly ous = new Map<string, OuRecord>();
   readonly #byDn = new Map<string, string>();
   readonly #byLogin = new Map<string, string>();
+  readonly #ouByDn = new Map<string, string>();
   readonly #ldap: LdapConnection;
   readonly #root: string;
   readonly #baseDn: string;
@@ -141,9 +142,8 @@ export class DirectoryMirror {
   }
 
   ouByDn(dn: string): OuRecord | undefined {
-    const k = dnKey(dn);
-    for (const o of this.ous.values()) if (dnKey(o.dn) === k) return o;
-    return undefined;
+    const guid = this.#ouByDn.get(dnKey(dn));
+    return guid ? this.ous.get(guid) : undefined;
   }
 
   /** Brings the mirror up to date (single flight: concurrent callers share one refresh). */
@@ -219,6 +219,7 @@ export class DirectoryMirror {
     this.ous.clear();
     this.#byDn.clear();
     this.#byLogin.clear();
+    this.#ouByDn.clear();
     this.#apply(entries);
   }
 
@@ -236,7 +237,11 @@ export class DirectoryMirror {
       if (this.#byLogin.get(u.login.toLowerCase()) === guid) this.#byLogin.delete(u.login.toLowerCase());
     }
     this.groups.delete(guid);
-    this.ous.delete(guid);
+    const ou = this.ous.get(guid);
+    if (ou) {
+      this.ous.delete(guid);
+      if (this.#ouByDn.get(dnKey(ou.dn)) === guid) this.#ouByDn.delete(dnKey(ou.dn));
+    }
   }
 
   /** Applies entries: OUs and users first, so that group members resolve to the users' guids. */
@@ -253,7 +258,9 @@ export class DirectoryMirror {
       if (oc.includes('group')) {
         groups.push(e);
       } else if (oc.includes('organizationalunit')) {
+        this.#remove(guid);
         this.ous.set(guid, { guid, dn: e.dn, parent: parentDn(e.dn), name: str(e.ou) });
+        this.#ouByDn.set(dnKey(e.dn), guid);
       } else if (oc.includes('user')) {
         this.#remove(guid);
         const u: UserRecord = {

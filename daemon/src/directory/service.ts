@@ -19,7 +19,7 @@ import { escapeDnValue, filter } from '../dc/escape.ts';
 import type { DcService } from '../dc/index.ts';
 import { allocateLogin, baseLogin, isReserved, validateLogin, LOGIN_MAX } from './logins.ts';
 import { checkPassword, pupilPassword, staffPassword } from './passwords.ts';
-import { DirectoryMirror, dnKey, parentDn, type GroupRecord, type UserRecord } from './mirror.ts';
+import { DirectoryMirror, dnKey, fromFileTime, parentDn, type GroupRecord, type UserRecord } from './mirror.ts';
 import {
   NATIONAL_ID_SOURCES,
   PROFILES,
@@ -839,7 +839,7 @@ export class DirectoryService implements Service {
     let n = 0;
     for (const kept of this.#store.keptInitialPasswords()) {
       const u = this.#mirror.userByLogin(kept.login);
-      const lastLogon = u ? this.#views.detail(u).lastLogonAt : null;
+      const lastLogon = u ? fromFileTime(u.lastLogonTimestamp) : null;
       if (!u || kept.expiresAt <= now.toISOString() || (lastLogon !== null && lastLogon > kept.createdAt)) {
         this.#store.forgetInitialPassword(kept.login);
         n++;
@@ -874,7 +874,7 @@ export class DirectoryService implements Service {
     const classes = actor?.role === 'teacher' ? this.#teacherClasses(actor.login) : this.#views.classes();
     const forTeacher = actor?.role === 'teacher';
     return classes.map((c) => {
-      const pupils = [...this.#mirror.users.values()].filter((u) => dnKey(u.parent) === dnKey(c.ou.dn)).length;
+      const pupils = this.#views.pupilsOf(c).length;
       const team = this.#mirror.groupByName(this.#views.teamGroupName(c.slug));
       return { name: c.name, slug: c.slug, pupils, teachers: team ? this.#views.members(team).map((u) => this.#views.summary(u, forTeacher)) : [] };
     });
@@ -888,7 +888,7 @@ export class DirectoryService implements Service {
     if (forTeacher && !this.#teacherClasses(actor.login).some((x) => x.name === c.name)) {
       throw new AppError('FORBIDDEN', 'Cette classe n’est pas l’une des vôtres.', 403);
     }
-    const pupils = [...this.#mirror.users.values()].filter((u) => dnKey(u.parent) === dnKey(c.ou.dn)).sort(byName);
+    const pupils = this.#views.pupilsOf(c);
     const team = this.#mirror.groupByName(this.#views.teamGroupName(c.slug));
     return {
       name: c.name,
@@ -922,7 +922,7 @@ export class DirectoryService implements Service {
     await this.#write(async () => {
       const c = this.#views.classByName(name);
       if (!c) throw classNotFound(name);
-      const pupils = [...this.#mirror.users.values()].filter((u) => dnKey(u.parent) === dnKey(c.ou.dn));
+      const pupils = this.#views.pupilsOf(c);
       if (pupils.length > 0) {
         throw new AppError('CLASS_NOT_EMPTY', `La classe « ${c.name} » compte encore ${pupils.length} élève(s) : changez-les de classe ou supprimez-les d’abord.`, 409);
       }

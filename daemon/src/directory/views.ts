@@ -125,8 +125,14 @@ export class Views {
       const origin = this.#store.deleted(u.login)?.originDn;
       return origin ? (this.#mirror.ouByDn(parentDn(origin))?.name ?? null) : null;
     }
-    for (const c of this.classes()) if (dnKey(c.ou.dn) === key) return c.name;
-    return null;
+    const ou = this.#mirror.ouByDn(u.parent);
+    return ou && dnKey(ou.parent) === dnKey(this.layout.pupils) ? ou.name : null;
+  }
+
+  /** The accounts whose entry sits in the class's OU (deleted ones are in OU=Corbeille). */
+  pupilsOf(c: ClassRef): UserRecord[] {
+    const key = dnKey(c.ou.dn);
+    return [...this.#mirror.users.values()].filter((u) => dnKey(u.parent) === key).sort(byName);
   }
 
   stateOf(u: UserRecord): AccountState {
