@@ -43,14 +43,14 @@ export function testConfig(dataDir: string, h: HarnessInfo, overrides: Record<st
 
 export const ADMIN = { login: 'admin', password: 'Un-mot-de-passe-solide-42' };
 
-/** Builds and starts an in-process daemon on its own temp data, with one console administrator. */
-export async function startTestApp(t: Test, overrides: Record<string, unknown> = {}): Promise<TrousseApp> {
-  const h = readHarness();
-  const dir = tempDir(t);
-  // a teachers group, an OU and group names of its own, so that test files running in parallel
-  // never share one (sAMAccountName is domain-wide); uid numbers in a range of their own
+/**
+ * Settings that give a test app a teachers group, an OU and group names of its own, so that test
+ * files running in parallel never share one (sAMAccountName is domain-wide); uid numbers in a
+ * range of their own. `homes` is where its home folders live.
+ */
+export function isolatedOverrides(homes: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const id = uniq();
-  const withGroup = {
+  return {
     ...overrides,
     auth: { teacherGroup: `ens-${id}`, ...(overrides.auth as object | undefined) },
     directory: {
@@ -60,16 +60,31 @@ export async function startTestApp(t: Test, overrides: Record<string, unknown> =
       staffGroup: `pers-${id}`,
       firstUidNumber: 100_000 + Math.floor(Math.random() * 1_000) * 1_000,
       firstGidNumber: 100_000 + Math.floor(Math.random() * 1_000) * 1_000,
+      homeRoot: homes,
       ...(overrides.directory as object | undefined),
     },
   };
-  const app = await buildApp(testConfig(dir, h, withGroup), { logger: createLogger('silent') });
+}
+
+/**
+ * Builds and starts an in-process daemon on its own temp data, with one console administrator.
+ * `reuse` starts it again on the data and settings of an earlier one (a restart after a crash).
+ */
+export async function startTestApp(
+  t: Test,
+  overrides: Record<string, unknown> = {},
+  reuse?: { dataDir: string; overrides: Record<string, unknown> },
+): Promise<TrousseApp> {
+  const h = readHarness();
+  const dir = reuse?.dataDir ?? tempDir(t);
+  const settings = reuse?.overrides ?? isolatedOverrides(join(dir, 'homes'), overrides);
+  const app = await buildApp(testConfig(dir, h, settings), { logger: createLogger('silent') });
   t.teardown(async () => {
     await app.close();
     await removeTestOu(app);
   });
   await app.start();
-  await app.auth.createAdmin(ADMIN.login, 'Admin de test', ADMIN.password);
+  if (!reuse) await app.auth.createAdmin(ADMIN.login, 'Admin de test', ADMIN.password);
   return app;
 }
 

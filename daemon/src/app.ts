@@ -23,6 +23,8 @@ import { attachRealtime } from './http/realtime.ts';
 import { DcService, dcRoutes } from './dc/index.ts';
 import { SystemService, systemRoutes, type SystemStatus } from './system/index.ts';
 import { DirectoryService, directoryRoutes } from './directory/index.ts';
+import { ImportService, importRoutes } from './imports/index.ts';
+import { SheetsService, sheetsRoutes } from './sheets/index.ts';
 import { TROUSSE_VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -41,6 +43,8 @@ export interface TrousseApp {
   auth: AuthService;
   dc: DcService;
   directory: DirectoryService;
+  imports: ImportService;
+  sheets: SheetsService;
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   readiness(): Readiness;
@@ -86,12 +90,22 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   const dc = new DcService({ config, log: log.child({ service: 'dc' }), bus, journal });
   const system = new SystemService(config);
   const auth = new AuthService(db, config.auth, dc);
-  const directory = new DirectoryService({ config, log: log.child({ service: 'directory' }), db, journal, scheduler, dc });
+  const directory = new DirectoryService({ config, log: log.child({ service: 'directory' }), db, bus, journal, scheduler, dc });
 
   lifecycle.add(scheduler);
   lifecycle.add(system);
   lifecycle.add(dc);
+  const imports = new ImportService({ config, log: log.child({ service: 'imports' }), db, bus, journal, directory });
+  const sheets = new SheetsService({
+    school: { name: config.school.name, entUrl: config.school.entUrl ?? null },
+    domain: dc.identity.netbiosName,
+    journal,
+    directory,
+    imports,
+  });
   lifecycle.add(directory);
+  lifecycle.add(imports);
+  lifecycle.add(sheets);
 
   scheduler.register({
     name: 'core.prune-journal',
@@ -162,6 +176,8 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
       });
       await api.register(dcRoutes, { dc, audit });
       await api.register(directoryRoutes, { directory, audit });
+      await api.register(importRoutes, { imports, audit, tmpDir: join(config.dataDir, 'tmp') });
+      await api.register(sheetsRoutes, { sheets, audit });
       await api.register(systemRoutes, { status, journal, audit, scheduler });
     },
     { prefix: '/api/v1' },
@@ -201,6 +217,8 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     auth,
     dc,
     directory,
+    imports,
+    sheets,
     scheduler,
     lifecycle,
     readiness,

@@ -4,6 +4,7 @@ import { runServe } from './cli/serve.ts';
 import { runDemo, DEMO_DEFAULT_DIR } from './cli/demo.ts';
 import { runStatus } from './cli/status.ts';
 import { runUsers, USERS_USAGE } from './cli/users.ts';
+import { IMPORT_USAGE, runImport, runSheets } from './cli/imports.ts';
 
 const USAGE = `Trousse — serveur de l’établissement
 
@@ -15,6 +16,7 @@ Utilisation :
   trousse status [--config FICHIER | --data DOSSIER | --url URL]
                                         interroge un démon en marche
 ${USERS_USAGE}
+${IMPORT_USAGE}
   trousse --help                        cette aide`;
 
 async function main(argv: string[]): Promise<number> {
@@ -51,6 +53,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'users':
       return runUsers(rest, (l) => console.log(l));
+    case 'import':
+      return runImport(rest, (l) => console.log(l));
+    case 'sheets':
+      return runSheets(rest, (l) => console.log(l));
     case undefined:
     case '--help':
     case '-h':

@@ -69,6 +69,64 @@ export async function request<T>(
   throw error;
 }
 
+/**
+ * Sends raw bytes (a file) with the session's CSRF header and reads the JSON answer,
+ * e.g. POST /api/v1/imports/:id/files?name=… with `Content-Type: application/octet-stream`.
+ */
+export async function uploadRaw<T>(path: string, body: Blob, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, {
+    method: 'POST',
+    headers: withCsrf('POST', { Accept: 'application/json', 'Content-Type': 'application/octet-stream' }),
+    body,
+    signal: options.signal,
+  });
+  const payload = await readJson(response);
+  if (response.ok) return payload as T;
+  throw failure(response.status, payload, options);
+}
+
+/**
+ * Fetches a file (CSV, PDF) with the session: the body as a Blob, or an ApiError carrying the
+ * daemon's French message. A JSON body is sent for POST (e.g. /api/v1/sheets).
+ */
+export async function downloadBlob(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<Blob> {
+  const headers: Record<string, string> = { Accept: '*/*' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await send(path, {
+    method,
+    headers: withCsrf(method, headers),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: options.signal,
+  });
+  if (response.ok) return response.blob();
+  throw failure(response.status, await readJson(response), options);
+}
+
+function withCsrf(method: Method, headers: Record<string, string>): Record<string, string> {
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  return headers;
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store' });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ApiError(0, 'NETWORK_ERROR', NETWORK_ERROR_MESSAGE);
+  }
+}
+
+function failure(status: number, payload: unknown, options: RequestOptions): ApiError {
+  const error = toApiError(status, payload);
+  if (error.status === 401 && options.reportUnauthorized !== false) unauthorizedHandler?.(error);
+  return error;
+}
+
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) =>

@@ -18,6 +18,11 @@ export interface Live {
   /** Calls listener on every change; stops when `signal` aborts. */
   subscribe(listener: (state: LiveState) => void, signal?: AbortSignal): () => void;
   reload(): Promise<void>;
+  /**
+   * Listens to a server socket event (e.g. "import.progress"), payload as sent; stops when
+   * `signal` aborts or the returned function is called.
+   */
+  on(event: string, listener: (payload: unknown) => void, signal?: AbortSignal): () => void;
   close(): void;
 }
 
@@ -114,6 +119,18 @@ export function startLive(onUnauthenticated: (code: string) => void): Live {
       return unsubscribe;
     },
     reload,
+    on(event, listener, signal) {
+      if (closed || signal?.aborted) return () => {};
+      const handler = (payload: unknown) => {
+        if (!closed) listener(payload);
+      };
+      socket.on(event, handler);
+      const off = () => {
+        socket.off(event, handler);
+      };
+      signal?.addEventListener('abort', off, { once: true });
+      return off;
+    },
     close() {
       if (closed) return;
       closed = true;

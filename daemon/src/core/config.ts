@@ -13,6 +13,8 @@ export interface SchoolConfig {
   dnsDomain?: string;
   /** The NetBIOS (pre-Windows 2000) domain name; derived from the DNS domain when absent. */
   netbiosName?: string;
+  /** Address of the regional ENT, printed on the password sheets. */
+  entUrl?: string;
 }
 
 export interface DcConfig {
@@ -104,6 +106,7 @@ export const configSchema = {
           pattern: '^(?=.{1,200}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$',
         },
         netbiosName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,14}$' },
+        entUrl: { type: 'string', maxLength: 200, pattern: '^https?://[^\\s]+$' },
       },
     },
     dataDir: { type: 'string', minLength: 1 },

@@ -38,6 +38,10 @@ export interface BusEvents {
   'service.started': { name: string };
   'service.stopped': { name: string };
   'session.ended': { sessionId: string };
+  /** An account was erased for good: capabilities forget what they kept about it. */
+  'directory.user-purged': { login: string };
+  /** Progress of an import being applied (counts only, no personal data). */
+  'import.progress': { id: number; phase: string; label: string; done: number; total: number; state: string };
 }
 
 type Listener<K extends keyof BusEvents> = (payload: BusEvents[K]) => void;

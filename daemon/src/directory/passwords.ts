@@ -64,6 +64,9 @@ export function staffPassword(length = 14): string {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j] as string, chars[i] as string];
   }
+  // never a symbol first: a spreadsheet would read "=…", "+…", "-…" or "@…" as a formula
+  const first = chars.findIndex((c) => /[A-Za-z0-9]/.test(c));
+  if (first > 0) [chars[0], chars[first]] = [chars[first] as string, chars[0] as string];
   return chars.join('');
 }
 

@@ -14,6 +14,7 @@ import type { Journal } from '../core/journal.ts';
 import type { Service } from '../core/lifecycle.ts';
 import type { Scheduler } from '../core/scheduler.ts';
 import type { Db } from '../db/index.ts';
+import type { EventBus } from '../core/events.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 import { escapeDnValue, filter } from '../dc/escape.ts';
 import type { DcService } from '../dc/index.ts';
@@ -40,6 +41,7 @@ import {
 import { applyPolicy } from './policy.ts';
 import { loadSettings, parseSettings, saveSettings, type DirectorySettings } from './settings.ts';
 import { DirectoryStore } from './store.ts';
+import { HomeArchive } from './homes.ts';
 import { byName, classSlug, collator, Layout, Views, type ClassRef } from './views.ts';
 import { searchKey, matchesQuery } from './search.ts';
 
@@ -47,6 +49,7 @@ export interface DirectoryDeps {
   config: TrousseConfig;
   log: Logger;
   db: Db;
+  bus: EventBus;
   journal: Journal;
   scheduler: Scheduler;
   dc: DcService;
@@ -126,6 +129,7 @@ export class DirectoryService implements Service {
   readonly #mirror: DirectoryMirror;
   readonly #views: Views;
   readonly #lock = new Mutex();
+  readonly #homes: HomeArchive;
   #settings: DirectorySettings;
   #layoutReady: Promise<void> | null = null;
   #uidFloor = 0;
@@ -140,6 +144,7 @@ export class DirectoryService implements Service {
     this.#mirror = new DirectoryMirror(dc.ldap, layout.root, dc.identity.baseDn);
     this.#views = new Views(layout, config.directory, config.auth.teacherGroup, this.#mirror, this.#store);
     this.#settings = loadSettings(db);
+    this.#homes = new HomeArchive(config.directory.homeRoot, join(config.dataDir, 'archives', 'homes'), deps.log);
     deps.scheduler.register({
       name: 'directory.purge',
       cron: '23 * * * *',
@@ -405,6 +410,25 @@ export class DirectoryService implements Service {
     const id = checkNationalId(nationalId);
     for (const u of this.#mirror.users.values()) if (u.nationalId === id) return this.#views.summary(u);
     return null;
+  }
+
+  /** Every account of the school, in every state (imports compare files with it). */
+  async allUsers(): Promise<UserSummary[]> {
+    await this.#fresh();
+    return [...this.#mirror.users.values()].map((u) => this.#views.summary(u));
+  }
+
+  /** The initial passwords still kept for these accounts (used or stale ones are forgotten first). */
+  async keptPasswords(logins: string[]): Promise<Map<string, string>> {
+    await this.#write(async () => {
+      this.#forgetUsedPasswords(new Date());
+    });
+    const out = new Map<string, string>();
+    for (const login of logins) {
+      const kept = this.#store.initialPassword(login);
+      if (kept) out.set(login, kept.password);
+    }
+    return out;
   }
 
   // ---- accounts ----------------------------------------------------------------------------
@@ -740,6 +764,7 @@ export class DirectoryService implements Service {
       });
       this.#store.recordDeleted({ login: u.login, originDn: u.dn, groups: groups.map((g) => g.name), purgeAfter, deletedBy: actor?.name ?? 'système' });
       this.#store.forgetInitialPassword(u.login);
+      await this.#homes.archive(u.login);
       this.#d.journal.record(
         'info',
         'directory',
@@ -773,25 +798,40 @@ export class DirectoryService implements Service {
     };
   }
 
-  async restoreUser(login: string): Promise<UserDetail> {
+  /**
+   * Brings a deleted account back where it was, with its groups. `classe` puts a pupil back in
+   * another class instead (a pupil who comes back after their old class was removed).
+   */
+  async restoreUser(login: string, opts: { classe?: string | null } = {}): Promise<UserDetail> {
     await this.#write(async () => {
       const u = this.#user(login);
       const record = this.#store.deleted(u.login);
       if (this.#views.stateOf(u) !== 'deleted' || !record) throw new AppError('NOT_DELETED', 'Ce compte n’est pas supprimé.', 409);
-      const parent = parentDn(record.originDn);
-      const parentOu = this.#mirror.ouByDn(parent);
-      if (!parentOu && dnKey(parent) !== dnKey(this.#views.layout.teachers) && dnKey(parent) !== dnKey(this.#views.layout.staff)) {
-        throw new AppError('CLASS_NOT_FOUND', 'La classe de ce compte n’existe plus : recréez-la, puis restaurez le compte.', 409);
+      let targetDn = record.originDn;
+      let groups = record.groups;
+      const to = opts.classe ? this.#views.classByName(opts.classe) : undefined;
+      if (opts.classe && !to) throw classNotFound(opts.classe);
+      if (to && this.#views.profileOf(u) === 'eleve') {
+        targetDn = `CN=${escapeDnValue(u.login)},${to.ou.dn}`;
+        const classPrefix = this.#views.classGroupName('');
+        groups = [...record.groups.filter((g) => !g.startsWith(classPrefix)), this.#views.classGroupName(to.slug)];
+      } else {
+        const parent = parentDn(record.originDn);
+        const parentOu = this.#mirror.ouByDn(parent);
+        if (!parentOu && dnKey(parent) !== dnKey(this.#views.layout.teachers) && dnKey(parent) !== dnKey(this.#views.layout.staff)) {
+          throw new AppError('CLASS_NOT_FOUND', 'La classe de ce compte n’existe plus : recréez-la ou choisissez-en une autre, puis restaurez le compte.', 409);
+        }
       }
       await this.#d.dc.ldap.withClient(async (c) => {
-        await c.modifyDN(u.dn, record.originDn);
-        await c.modify(record.originDn, replace('userAccountControl', [String(u.uac & ~UAC_DISABLED)]));
-        for (const name of record.groups) {
+        await c.modifyDN(u.dn, targetDn);
+        await c.modify(targetDn, replace('userAccountControl', [String(u.uac & ~UAC_DISABLED)]));
+        for (const name of groups) {
           const g = this.#mirror.groupByName(name);
-          if (g) await c.modify(g.dn, new Change({ operation: 'add', modification: attr('member', [record.originDn]) })).catch(() => {});
+          if (g) await c.modify(g.dn, new Change({ operation: 'add', modification: attr('member', [targetDn]) })).catch(() => {});
         }
       });
       this.#store.forgetDeleted(u.login);
+      await this.#homes.restore(u.login);
       this.#d.journal.record('info', 'directory', 'directory.user-restored', `Compte « ${u.login} » restauré.`);
     });
     return this.getUser(login);
@@ -814,7 +854,9 @@ export class DirectoryService implements Service {
     this.#store.markLoginPurged(u.login);
     this.#store.forgetDeleted(u.login);
     this.#store.forgetInitialPassword(u.login);
+    await this.#homes.drop(u.login);
     this.#d.journal.record('info', 'directory', 'directory.user-purged', `Compte « ${u.login} » effacé définitivement.`);
+    this.#d.bus.emit('directory.user-purged', { login: u.login });
   }
 
   /** The scheduled clean-up: purges accounts past their grace period, forgets used or stale initial passwords. */

@@ -56,6 +56,7 @@ export function attachRealtime<S>(app: FastifyInstance, opts: RealtimeOptions<S>
   io.on('connection', (socket) => {
     const p = socket.data.principal as Principal;
     void socket.join('console');
+    if (p.role === 'administrator') void socket.join('admins');
     if (p.sessionId) void socket.join(`session:${p.sessionId}`);
     void opts.status().then((status) => socket.emit('snapshot', { status, events: opts.events() }));
   });
@@ -71,6 +72,7 @@ export function attachRealtime<S>(app: FastifyInstance, opts: RealtimeOptions<S>
   unsubscribe.push(opts.bus.on('dc.status', pushStatus));
   unsubscribe.push(opts.bus.on('readiness.changed', pushStatus));
   unsubscribe.push(opts.bus.on('journal.event', (event) => io.to('console').emit('event', { event })));
+  unsubscribe.push(opts.bus.on('import.progress', (progress) => io.to('admins').emit('import.progress', progress)));
   unsubscribe.push(
     opts.bus.on('session.ended', ({ sessionId }) => {
       io.in(`session:${sessionId}`).disconnectSockets(true);

@@ -11,6 +11,10 @@ import { groupsPage } from './directory/groups.ts';
 import { myClassesPage } from './directory/my-classes.ts';
 import { userPage } from './directory/user.ts';
 import { usersPage } from './directory/users.ts';
+import { importsPage } from './imports/imports.ts';
+import { rolloverPage } from './imports/rollover.ts';
+import { sheetsPage } from './imports/sheets.ts';
+import { importRunPage } from './imports/wizard.ts';
 import { placeholderPage } from './placeholder.ts';
 import { settingsPage } from './settings.ts';
 
@@ -18,6 +22,7 @@ const ADMIN: readonly Role[] = ['administrator'];
 
 export const navGroups: Record<string, NavGroup> = {
   annuaire: { label: 'Annuaire', icon: 'directory' },
+  imports: { label: 'Rentrée et imports', icon: 'imports' },
 };
 
 export const pages: readonly Page[] = [
@@ -29,6 +34,10 @@ export const pages: readonly Page[] = [
   classPage,
   groupsPage,
   groupPage,
+  importsPage,
+  importRunPage,
+  rolloverPage,
+  sheetsPage,
   placeholderPage({
     path: '/partages',
     title: 'Partages',

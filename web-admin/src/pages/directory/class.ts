@@ -8,6 +8,7 @@ import { card } from '../../widgets/card.ts';
 import { confirmDialog, openDialog } from '../../widgets/dialog.ts';
 import { withBusy } from '../../widgets/fields.ts';
 import { dataTable } from '../../widgets/paged-table.ts';
+import { downloadSheets, safeFileName } from '../imports/common.ts';
 import {
   backLink,
   emptyState,
@@ -60,6 +61,15 @@ function renderClass(slot: HTMLElement, detail: ClassDetail, ctx: PageContext, r
     });
   });
 
+  const sheets = h(
+    'button',
+    { type: 'button', class: 'button', 'data-testid': 'class-sheets', disabled: detail.pupils.length === 0 },
+    'Fiches de connexion (PDF)',
+  );
+  sheets.addEventListener('click', () =>
+    void downloadSheets(sheets, { classe: detail.name }, `codes-${safeFileName(detail.name)}.pdf`, { signal: ctx.signal, message }),
+  );
+
   const empty = detail.pupils.length === 0;
   const remove = h(
     'button',
@@ -97,7 +107,7 @@ function renderClass(slot: HTMLElement, detail: ClassDetail, ctx: PageContext, r
           { class: 'toolbar-text' },
           `${plural(detail.pupils.length, 'élève', 'élèves')} · ${plural(detail.teachers.length, 'enseignant', 'enseignants')}`,
         ),
-        h('div', { class: 'toolbar-actions' }, addPupil, remove),
+        h('div', { class: 'toolbar-actions' }, addPupil, sheets, remove),
       ),
       empty ? null : h('p', { class: 'muted small' }, 'Pour supprimer cette classe, changez d’abord ses élèves de classe ou supprimez leurs comptes.'),
       message,

@@ -1,0 +1,3 @@
+export { ImportService, type ImportRunView } from './service.ts';
+export { importRoutes } from './routes.ts';
+export * from './model.ts';

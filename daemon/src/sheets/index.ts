@@ -1,0 +1,2 @@
+export { SheetsService, type SheetSelection } from './service.ts';
+export { sheetsRoutes } from './routes.ts';
