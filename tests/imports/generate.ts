@@ -16,6 +16,10 @@
  * Characters an ISO-8859-15 file cannot hold (the typographic apostrophe ’) are written as XML
  * character references (&#8217;), so the value read back is the model's. In a CSV they are
  * replaced (’ → ').
+ *
+ * AAF: the structure jointure (ENTStructureJointure, ENTPersonStructRattach, the prefix of
+ * ENTEleveClasses…) is a number, as in real files, not the UAI: see aafStructureJointure(); only
+ * the EtabEducNat file carries the UAI. `<id>` equals ENTPersonJointure.
  */
 import iconv from 'iconv-lite';
 import { zip } from './zipwriter.ts';

@@ -194,6 +194,7 @@ t.test('SIECLE with only inactive pupils: IMPORT_EMPTY says why', async (t) => {
 async function checkSts(t: Test, f: ParsedFile) {
   t.equal(f.kind, 'sts');
   t.equal(f.uai, UAI);
+  t.equal(f.exportDate, '2026-09-12');
   t.equal(f.year, '2026');
   t.same(f.classes, ['5A', '6A', '6B']);
   t.same(f.errors, []);
@@ -231,12 +232,17 @@ t.test('STS-Web in UTF-8: teachers, divisions, services, groups, functions', asy
   await checkSts(t, await readOne('sts_emp_0751234A_2026.xml', stsXml()));
 });
 
+t.test('STS-Web with the UAI and year as text, NOMENCLATURES under DONNEES', async (t) => {
+  await checkSts(t, await readOne('sts.xml', stsXml({ textLayout: true })));
+});
+
 t.test('STS-Web in ISO-8859-15', async (t) => {
   await checkSts(t, await readOne('sts_emp_0751234A_2026.xml', latin9(stsXml({ encoding: 'ISO-8859-15' }))));
 });
 
 t.test('STS-Web of another school is refused', async (t) => {
   await t.rejects(read('sts.xml', stsXml({ uai: '0999999Z' })), { code: 'IMPORT_WRONG_SCHOOL', message: /UAI 0999999Z/ });
+  await t.rejects(read('sts.xml', stsXml({ uai: '0999999Z', textLayout: true })), { code: 'IMPORT_WRONG_SCHOOL', message: /UAI 0999999Z/ });
 });
 
 // ---- AAF ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * with a French message; record problems are listed in the ParsedFile.
  */
 import type { ParsedFile } from '../model.ts';
-import { type ReaderContext, clean, importError, todayIso } from './common.ts';
+import { type ReaderContext, clean, fmtInt, importError, todayIso } from './common.ts';
 import { type CsvField, ACCEPTED, readCsv } from './csv.ts';
 import { csvEncoding, decodeChunks, sniff, xmlEncoding } from './decode.ts';
 import { aafHandler } from './aaf.ts';
@@ -117,7 +117,7 @@ function invalidUtf8(name: string, line: number, from: string) {
   return importError(
     'IMPORT_ENCODING',
     name,
-    `octets invalides en UTF-8 vers la ligne ${line.toLocaleString('fr-FR')} : le fichier mélange des encodages ou déclare UTF-8 à tort. Exportez-le de nouveau depuis ${from} (en UTF-8, ou en ISO-8859-15 en le déclarant).`,
+    `octets invalides en UTF-8 vers la ligne ${fmtInt(line)} : le fichier mélange des encodages ou déclare UTF-8 à tort. Exportez-le de nouveau depuis ${from} (en UTF-8, ou en ISO-8859-15 en le déclarant).`,
   );
 }
 

@@ -14,9 +14,10 @@ const STRUCTS_ELEVE = `${ROOT}/DONNEES/STRUCTURES/STRUCTURES_ELEVE`;
 const STRUCTURE = `${STRUCTS_ELEVE}/STRUCTURE`;
 
 /** The fields of ELEVE that are read; everything else (addresses, options…) is skipped. */
-const ELEVE_FIELDS = new Set(['ID_NATIONAL', 'ELENOET', 'NOM_DE_FAMILLE', 'NOM', 'NOM_USAGE', 'PRENOM', 'DATE_NAISS', 'DATE_SORTIE']);
+const ELEVE_FIELDS = new Set(['ID_NATIONAL', 'NOM_DE_FAMILLE', 'NOM', 'NOM_USAGE', 'PRENOM', 'DATE_NAISS', 'DATE_SORTIE']);
 
-const INACTIFS = 'Inactifs';
+/** SIECLE's pseudo-class of inactive pupils (compared case-insensitively). */
+const INACTIFS = 'inactifs';
 
 interface RawPupil {
   eleveId: string;
@@ -40,6 +41,11 @@ export function siecleHandler(ctx: ReaderContext): XmlHandler {
   let structEleveId = '';
   let structure: Record<string, string> = {};
 
+  const setUai = (uai: string) => {
+    b.file.uai = uai.toUpperCase();
+    checkUai(ctx, b.file.uai);
+  };
+
   const placementOf = (id: string): Placement => {
     let p = placements.get(id);
     if (!p) {
@@ -51,12 +57,12 @@ export function siecleHandler(ctx: ReaderContext): XmlHandler {
 
   return {
     source: 'SIECLE',
-    open(_name: string, attrs: Readonly<Record<string, string>>, ev: XmlEvent) {
-      if (ev.path === ELEVE) {
+    open(name: string, attrs: Readonly<Record<string, string>>, ev: XmlEvent) {
+      if (ev.parent === PARAMS && name === 'UAJ' && attrs['CODE']) {
+        setUai(clean(attrs['CODE']));
+      } else if (ev.path === ELEVE) {
         nPupils++;
         pupil = { eleveId: clean(attrs['ELEVE_ID']), fields: {}, where: elementWhere('ELEVE', nPupils, ev.line) };
-        const elenoet = clean(attrs['ELENOET']);
-        if (elenoet) pupil.fields['ELENOET'] = elenoet;
       } else if (ev.path === STRUCTS_ELEVE) {
         structEleveId = clean(attrs['ELEVE_ID']);
       } else if (ev.path === STRUCTURE) {
@@ -65,11 +71,9 @@ export function siecleHandler(ctx: ReaderContext): XmlHandler {
     },
     close(name: string, text: string, ev: XmlEvent) {
       if (ev.parent === PARAMS) {
-        params[name] = clean(text);
-        if (name === 'UAJ') {
-          b.file.uai = params['UAJ']?.toUpperCase() || null;
-          checkUai(ctx, b.file.uai);
-        }
+        const value = clean(text);
+        if (value) params[name] = value;
+        if (name === 'UAJ' && value) setUai(value);
       } else if (ev.parent === ELEVE && pupil && ELEVE_FIELDS.has(name)) {
         pupil.fields[name] = clean(text);
       } else if (ev.path === ELEVE && pupil) {
@@ -81,7 +85,7 @@ export function siecleHandler(ctx: ReaderContext): XmlHandler {
         const code = structure['CODE_STRUCTURE'] ?? '';
         const type = (structure['TYPE_STRUCTURE'] ?? '').toUpperCase();
         const p = placementOf(structEleveId);
-        if (code === INACTIFS) p.inactive = true;
+        if (code.toLowerCase() === INACTIFS) p.inactive = true;
         else if (code && type === 'D') {
           p.classes.push(code);
           b.classes.add(code);

@@ -8,7 +8,7 @@ import type { XmlEvent, XmlHandler } from './xml.ts';
 
 const ROOT = '/STS_EDT';
 const PARAMS = `${ROOT}/PARAMETRES`;
-const MATIERE = `${ROOT}/DONNEES/NOMENCLATURES/MATIERES/MATIERE`;
+const MATIERE = `${ROOT}/NOMENCLATURES/MATIERES/MATIERE`;
 const INDIVIDU = `${ROOT}/DONNEES/INDIVIDUS/INDIVIDU`;
 const DIVISION = `${ROOT}/DONNEES/STRUCTURE/DIVISIONS/DIVISION`;
 const DIV_SERVICE = `${DIVISION}/SERVICES/SERVICE`;
@@ -17,6 +17,15 @@ const GROUPE = `${ROOT}/DONNEES/STRUCTURE/GROUPES/GROUPE`;
 const GROUP_DIVISION = `${GROUPE}/DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE`;
 const GROUP_SERVICE = `${GROUPE}/SERVICES/SERVICE`;
 const GROUP_TEACHER = `${GROUP_SERVICE}/ENSEIGNANTS/ENSEIGNANT`;
+
+/**
+ * Real exports put NOMENCLATURES under the root and the UAI in PARAMETRES/UAJ@CODE (GEPI, SACoche);
+ * a layout with NOMENCLATURES under DONNEES, STRUCTURES for STRUCTURE, or the UAI as text is read
+ * the same way.
+ */
+function canonical(path: string): string {
+  return path.replace(/^\/STS_EDT\/DONNEES\/NOMENCLATURES(?=\/|$)/, '/STS_EDT/NOMENCLATURES').replace(/^\/STS_EDT\/DONNEES\/STRUCTURES(?=\/|$)/, '/STS_EDT/DONNEES/STRUCTURE');
+}
 
 const INDIVIDU_FIELDS = new Set(['NOM_USAGE', 'NOM_PATRONYMIQUE', 'PRENOM', 'DATE_NAISSANCE', 'FONCTION']);
 
@@ -46,6 +55,14 @@ export function stsHandler(ctx: ReaderContext): XmlHandler {
   let serviceSubject = '';
   let group: { divisions: string[]; services: { teacher: string; subject: string; where: string }[] } | null = null;
 
+  const setParam = (name: string, value: string) => {
+    params[name] = value;
+    if (name === 'UAJ') {
+      b.file.uai = value.toUpperCase();
+      checkUai(ctx, b.file.uai);
+    }
+  };
+
   const teach = (teacherId: string, divisions: string[], subject: string, where: string) => {
     let t = teaching.get(teacherId);
     if (!t) {
@@ -58,8 +75,15 @@ export function stsHandler(ctx: ReaderContext): XmlHandler {
 
   return {
     source: 'STS-Web',
-    open(_name: string, attrs: Readonly<Record<string, string>>, ev: XmlEvent) {
-      switch (ev.path) {
+    open(name: string, attrs: Readonly<Record<string, string>>, ev: XmlEvent) {
+      const path = canonical(ev.path);
+      if (ev.parent === PARAMS) {
+        // <UAJ CODE="0751234A">…</UAJ>, <ANNEE_SCOLAIRE ANNEE="2026">…</ANNEE_SCOLAIRE>
+        const value = clean(name === 'UAJ' ? attrs['CODE'] : name === 'ANNEE_SCOLAIRE' ? attrs['ANNEE'] : '');
+        if (value) setParam(name, value);
+        return;
+      }
+      switch (path) {
         case MATIERE:
           matiere = clean(attrs['CODE']);
           break;
@@ -96,31 +120,32 @@ export function stsHandler(ctx: ReaderContext): XmlHandler {
       }
     },
     close(name: string, text: string, ev: XmlEvent) {
+      const path = canonical(ev.path);
+      const parent = canonical(ev.parent);
       if (ev.parent === PARAMS) {
-        params[name] = clean(text);
-        if (name === 'UAJ') {
-          b.file.uai = params['UAJ']?.toUpperCase() || null;
-          checkUai(ctx, b.file.uai);
-        }
-      } else if (ev.parent === MATIERE && matiere) {
+        const value = clean(text);
+        if (value && !params[name]) setParam(name, value);
+      } else if (parent === MATIERE && matiere) {
         const s = subjects.get(matiere) ?? {};
         if (name === 'LIBELLE_LONG') s.long = clean(text);
         else if (name === 'LIBELLE_COURT') s.short = clean(text);
         subjects.set(matiere, s);
-      } else if (ev.parent === INDIVIDU && individu && INDIVIDU_FIELDS.has(name)) {
+      } else if (parent === INDIVIDU && individu && INDIVIDU_FIELDS.has(name)) {
         individu.fields[name] = clean(text);
-      } else if (ev.path === INDIVIDU && individu) {
+      } else if (path === INDIVIDU && individu) {
         individus.push(individu);
         individu = null;
-      } else if (ev.path === DIVISION) {
+      } else if (path === DIVISION) {
         division = '';
-      } else if (ev.path === GROUPE && group) {
+      } else if (path === GROUPE && group) {
         for (const s of group.services) teach(s.teacher, group.divisions, s.subject, s.where);
         group = null;
       }
     },
     finish(): ParsedFile {
       b.file.year = params['ANNEE_SCOLAIRE'] || null;
+      const stamp = parseDate(params['HORODATAGE']?.split(' ')[0] ?? '', 'date', true);
+      b.file.exportDate = stamp.date ?? null;
       const label = (code: string) => {
         const s = subjects.get(code);
         return s?.long || s?.short || code;
