@@ -3,8 +3,9 @@
  *
  *   node scripts/bench-import.ts [--pupils N] [--big N]        (defaults 1000 and 10000)
  *
- * 1. Raw baseline: the same people (N pupils + 80 teachers) as ONE LDIF sent with `ldapmodify`
- *    over LDAPS (entries with their passwords, then the group memberships) — the DC's own limit.
+ * 1. Raw baseline: the same directory content as ONE LDIF sent with `ldapmodify` over LDAPS —
+ *    class OUs, class and team groups, N pupils + 80 teachers with their passwords, then the
+ *    memberships (class groups, profile groups, teams): the DC's own limit.
  * 2. A generated SIECLE file of N pupils in 40 classes and an STS file of 80 teachers, imported
  *    into an empty directory through the ImportService: read, analyse (diff), apply. Ratio of the
  *    full import to the raw ldapmodify (target ≤ 1.5).
@@ -110,45 +111,67 @@ try {
   await app.start();
   const identity = app.dc.identity;
 
-  // ---- 1. raw LDIF through ldapmodify ----
+  // ---- 1. raw LDIF through ldapmodify: the same content as the import makes ----
+  // class OUs, a class group and a teaching-team group per class, users (pupils in their class
+  // OU), then the memberships: class groups, the two profile groups, the teams.
   const rawOu = `OU=raw-${tag},${base()}`;
   const pwFile = join(work, 'admin.pw');
   writeFileSync(pwFile, readFileSync(h.adminPasswordFile, 'utf8').trim(), { mode: 0o600 });
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
   const ldapEnv = { LDAPTLS_CACERT: h.caFile, LDAPTLS_REQCERT: 'allow' };
   const ldapArgs = ['-H', 'ldaps://127.0.0.1', '-x', '-D', `Administrator@${identity.realm}`, '-y', pwFile];
-  const setup = [`dn: ${rawOu}`, 'objectClass: top', 'objectClass: organizationalUnit', '', `dn: CN=raw-grp-${tag},${rawOu}`, 'objectClass: top', 'objectClass: group', `sAMAccountName: raw-grp-${tag}`, ''];
-  writeFileSync(join(work, 'setup.ldif'), setup.join('\n'));
-  const dns: string[] = [];
-  const entries = [...school.pupils.map((p, i) => ({ ...p, i, pupil: true })), ...school.teachers.map((p, i) => ({ ...p, i: i + 100_000, pupil: false }))].map((p) => {
+  writeFileSync(join(work, 'setup.ldif'), [`dn: ${rawOu}`, 'objectClass: top', 'objectClass: organizationalUnit', ''].join('\n'));
+  let gid = 800_000;
+  const group = (cn: string) => [`dn: CN=${cn},${rawOu}`, 'changetype: add', 'objectClass: top', 'objectClass: group', `sAMAccountName: ${cn}`, `gidNumber: ${++gid}`, 'groupType: -2147483646', ''].join('\n');
+  const ldif: string[] = [];
+  const classDn = new Map<string, string>();
+  for (const [i, c] of school.classes.entries()) {
+    const dn = `OU=${escapeDnValue(c)},${rawOu}`;
+    classDn.set(c, dn);
+    ldif.push([`dn: ${dn}`, 'changetype: add', 'objectClass: top', 'objectClass: organizationalUnit', ''].join('\n'), group(`raw${tag}c${i}`), group(`raw${tag}e${i}`));
+  }
+  ldif.push(group(`raw${tag}pupils`), group(`raw${tag}teachers`));
+  const members = new Map<string, string[]>();
+  const addMember = (g: string, dn: string) => members.set(g, [...(members.get(g) ?? []), dn]);
+  const entries = [...school.pupils.map((p, i) => ({ ...p, i, pupil: true })), ...school.teachers.map((p, i) => ({ ...p, i: i + 100_000, pupil: false }))];
+  for (const p of entries) {
     const login = `raw${tag}${p.i}`;
-    const dn = `CN=${login},${rawOu}`;
-    dns.push(dn);
-    return [
-      `dn: ${dn}`,
-      'changetype: add',
-      'objectClass: top',
-      'objectClass: person',
-      'objectClass: organizationalPerson',
-      'objectClass: user',
-      `sAMAccountName: ${login}`,
-      `userPrincipalName: ${login}@${identity.dnsDomain}`,
-      `givenName:: ${b64(p.givenName)}`,
-      `sn:: ${b64(p.surname)}`,
-      `displayName:: ${b64(`${p.givenName} ${p.surname}`)}`,
-      `employeeType: ${p.pupil ? 'eleve' : 'enseignant'}`,
-      `employeeNumber: CSV:raw-${p.i}`,
-      `uidNumber: ${800_000 + p.i}`,
-      'gidNumber: 800000',
-      `unixHomeDirectory: /srv/trousse/homes/${login}`,
-      'loginShell: /bin/bash',
-      'userAccountControl: 512',
-      `unicodePwd:: ${Buffer.from(`"${p.pupil ? pupilPassword(8) : staffPassword(14)}"`, 'utf16le').toString('base64')}`,
-      '',
-    ].join('\n');
-  });
-  const members = [`dn: CN=raw-grp-${tag},${rawOu}`, 'changetype: modify', 'add: member', ...dns.map((dn) => `member: ${dn}`), '-', ''].join('\n');
-  writeFileSync(join(work, 'raw.ldif'), [...entries, members].join('\n'));
+    const dn = `CN=${login},${p.pupil ? classDn.get((p as { classe: string }).classe) : rawOu}`;
+    if (p.pupil) {
+      addMember(`raw${tag}c${school.classes.indexOf((p as { classe: string }).classe)}`, dn);
+      addMember(`raw${tag}pupils`, dn);
+    } else {
+      addMember(`raw${tag}teachers`, dn);
+      for (const c of (p as { classes: string[] }).classes) addMember(`raw${tag}e${school.classes.indexOf(c)}`, dn);
+    }
+    ldif.push(
+      [
+        `dn: ${dn}`,
+        'changetype: add',
+        'objectClass: top',
+        'objectClass: person',
+        'objectClass: organizationalPerson',
+        'objectClass: user',
+        `sAMAccountName: ${login}`,
+        `userPrincipalName: ${login}@${identity.dnsDomain}`,
+        `givenName:: ${b64(p.givenName)}`,
+        `sn:: ${b64(p.surname)}`,
+        `displayName:: ${b64(`${p.givenName} ${p.surname}`)}`,
+        `employeeType: ${p.pupil ? 'eleve' : 'enseignant'}`,
+        `employeeNumber: CSV:raw-${p.i}`,
+        `uidNumber: ${800_000 + p.i}`,
+        'gidNumber: 800000',
+        `unixHomeDirectory: /srv/trousse/homes/${login}`,
+        'loginShell: /bin/bash',
+        'userAccountControl: 512',
+        ...(p.pupil ? [] : ['pwdLastSet: 0']),
+        `unicodePwd:: ${Buffer.from(`"${p.pupil ? pupilPassword(8) : staffPassword(14)}"`, 'utf16le').toString('base64')}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  for (const [g, dns] of members) ldif.push([`dn: CN=${g},${rawOu}`, 'changetype: modify', 'add: member', ...dns.map((dn) => `member: ${dn}`), '-', ''].join('\n'));
+  writeFileSync(join(work, 'raw.ldif'), ldif.join('\n'));
   await sh('ldapadd', [...ldapArgs, '-f', join(work, 'setup.ldif')], ldapEnv);
   let t0 = performance.now();
   await sh('ldapmodify', [...ldapArgs, '-f', join(work, 'raw.ldif')], ldapEnv);
@@ -194,7 +217,8 @@ try {
   results.bigFileMb = readFileSync(bigFile).length / 1024 / 1024;
   const childWork = mkdtempSync(join(tmpdir(), 'trousse-bench-rss-'));
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [process.argv[1] as string, '--child-rss', harnessFile as string, childWork, bigFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // the daemon's own V8 flag (systemd/trousse.service, scripts/demo.sh)
+    const child = spawn(process.execPath, ['--max-semi-space-size=8', process.argv[1] as string, '--child-rss', harnessFile as string, childWork, bigFile], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (d) => {
       text += String(d);
@@ -217,7 +241,7 @@ try {
   console.log(`Ré-import des mêmes fichiers                         ${secs(results.reimportMs)}  (cible ≤ ${TARGET_REIMPORT_MS / 1000} s ; ${results.reimportChanges} changement(s))`);
   console.log(`Fichier de ${results.bigPupils} élèves (${results.bigFileMb.toFixed(1)} Mo) lu et analysé en ${secs(results.bigAnalyseMs)}`);
   console.log(`  RSS du démon démarré (référence)                   ${mb(results.bigIdleRss)}`);
-  console.log(`  RSS maximal                                        ${mb(results.bigPeakRss)}  (cible ≤ ${TARGET_RSS_MB} Mo)`);
+  console.log(`  RSS maximal                                        ${mb(results.bigPeakRss)}  (cible ≤ ${TARGET_RSS_MB} Mo ; node --max-semi-space-size=8 comme le service)`);
   const ok = results.ratio <= TARGET_RATIO && results.reimportMs <= TARGET_REIMPORT_MS && results.bigPeakRss <= TARGET_RSS_MB * 1024 * 1024 && results.reimportChanges === 0;
   console.log(ok ? 'Cibles atteintes.' : 'ATTENTION : au moins une cible n’est pas atteinte.');
   console.log(`BENCH_JSON ${JSON.stringify(results)}`);

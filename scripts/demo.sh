@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
-exec node daemon/bin/trousse.js demo "$@"
+exec node --max-semi-space-size=8 daemon/bin/trousse.js demo "$@"

@@ -50,7 +50,10 @@ export const PHASE_LABELS: Record<OpType, string> = {
   'class.remove': 'Suppression des classes vides',
 };
 
-export const CREATE_CHUNK = 100;
+/** Creations per journaled operation: small enough to resume quickly, few enough to add group members in bulk. */
+export function createChunk(total: number): number {
+  return Math.max(100, Math.ceil(total / 4));
+}
 const LINK_CHUNK = 500;
 
 /** How much an operation weighs in the progress bar. */
@@ -107,7 +110,8 @@ export function buildOps(result: DiffResult, accounts: KnownAccount[]): Op[] {
   }
   // moves after reactivations and renames, before creations (a class may be emptied then filled)
   ops.push(...later.filter((o) => o.type === 'user.move'));
-  for (let i = 0; i < creates.length; i += CREATE_CHUNK) ops.push({ type: 'user.create', payload: { persons: creates.slice(i, i + CREATE_CHUNK) } });
+  const chunk = createChunk(creates.length);
+  for (let i = 0; i < creates.length; i += chunk) ops.push({ type: 'user.create', payload: { persons: creates.slice(i, i + chunk) } });
   for (let i = 0; i < links.length; i += LINK_CHUNK) ops.push({ type: 'user.link', payload: { links: links.slice(i, i + LINK_CHUNK) } });
   for (const t of diff.teams) ops.push({ type: 'team.set', payload: { classe: t.classe, members: t.teachers.map((m) => ({ key: m.key, login: m.login })) } });
   ops.push(...later.filter((o) => o.type === 'user.retire'));

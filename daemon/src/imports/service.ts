@@ -11,7 +11,7 @@ import { searchKey, matchesQuery } from '../directory/search.ts';
 import { accountsCsv, csvLine } from '../sheets/csv.ts';
 import { computeDiff, type DiffResult, type KnownAccount } from './diff.ts';
 import { DIFF_ACTION_LABELS, IMPORT_KIND_LABELS, type DiffAction, type DiffItem, type ImportDiff, type ImportMode } from './model.ts';
-import { buildOps, PHASE_LABELS, weight, type LinkRow, type NewPerson, type Op, type OpType } from './ops.ts';
+import { buildOps, PHASE_LABELS, weight, type LinkRow, type NewPerson, type OpType } from './ops.ts';
 import { readImportFile } from './readers/index.ts';
 import { ImportStore, type FileSummary, type OpRow, type RunRow } from './store.ts';
 

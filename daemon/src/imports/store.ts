@@ -156,7 +156,7 @@ export class ImportStore {
 
   writeOps(runId: number, ops: { type: string; payload: unknown }[]): void {
     const insert = this.#db.prepare('INSERT INTO import_ops (run_id, seq, type, payload) VALUES (?, ?, ?, ?)');
-    ops.forEach((op, i) => insert.run(runId, i + 1, op.type, JSON.stringify(op.payload)));
+    for (const [i, op] of ops.entries()) insert.run(runId, i + 1, op.type, JSON.stringify(op.payload));
   }
 
   ops(runId: number, state?: OpRow['state']): OpRow[] {

@@ -4,7 +4,7 @@ import type { Service } from '../core/lifecycle.ts';
 import { PROFILE_LABELS, type Actor, type UserSummary } from '../directory/model.ts';
 import type { DirectoryService } from '../directory/service.ts';
 import type { ImportService } from '../imports/service.ts';
-import { renderSheets, type SheetCard } from './pdf.ts';
+import type { SheetCard } from './pdf.ts';
 
 export interface SheetsDeps {
   school: { name: string; entUrl: string | null };
@@ -82,6 +82,8 @@ export class SheetsService implements Service {
       classe: u.classe,
       profileLabel: PROFILE_LABELS[u.profile],
     }));
+    // pdfkit and its fonts are loaded on the first sheet, not at every start of the daemon
+    const { renderSheets } = await import('./pdf.ts');
     const pdf = await renderSheets({ school: this.#d.school.name, title, domain: this.#d.domain, entUrl: this.#d.school.entUrl, generatedAt: new Date(), cards });
     const safe = slug.normalize('NFD').replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'fiches';
     return { pdf, filename: `codes-${safe}.pdf`, cards: cards.length, reset };
