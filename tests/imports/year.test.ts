@@ -8,7 +8,7 @@ import type { UserSummary } from '../../daemon/src/directory/model.ts';
 import { login, startTestApp, tempDir } from '../helpers.ts';
 import { smbLogon } from '../directory/smb.ts';
 import { importApi, parseCsv } from './api.ts';
-import { makeSchool, midYear, nextYear, siecleXml, siecleZip, stsFileName, stsXml, type GenSchool } from './generate.ts';
+import { aafFileName, aafXml, makeSchool, midYear, nextYear, pupilsCsv, siecleXml, siecleZip, stsFileName, stsXml, type GenSchool } from './generate.ts';
 
 const bySiecle = (users: UserSummary[], eleveId: string) => users.find((u) => u.nationalId === `SIECLE:${eleveId}`);
 const bySts = (users: UserSummary[], id: string) => users.find((u) => u.nationalId === `STS:${id}`);
@@ -263,4 +263,69 @@ t.test('ambiguous people, record errors, another school’s file', async (t) => 
   t.equal(users.filter((u) => u.nationalId?.startsWith('SIECLE:')).length, y.pupils.length - 1, 'the others were created');
   const report = await api.get(`/imports/${done.id}/report.csv`);
   t.match(report.body, /NON IMPORTÉ/, 'the report lists the record left out');
+});
+
+t.test('AAF, then SIECLE and a CSV for the same people: matched by name and date of birth, never duplicated', async (t) => {
+  const app = await startTestApp(t);
+  const api = importApi(app, await login(app));
+  const y = makeSchool({ seed: 51, uai: app.config.school.uai, classes: 4, pupils: 24, teachers: 3, staff: 1, homonyms: 2 });
+  const people = y.pupils.length + y.teachers.length;
+  const importFiles = async (mode: 'update' | 'rollover', files: [string, Buffer][]) => {
+    let run = await api.create(mode);
+    for (const [name, body] of files) {
+      const r = await api.upload(run.id, name, body);
+      if (r.status !== 200) throw new Error(`${name}: ${JSON.stringify(r.json)}`);
+    }
+    run = await api.analyse(run.id);
+    return run;
+  };
+  const aaf = (complete: boolean, deleted: string[] = []): [string, Buffer][] => [
+    [aafFileName('EtabEducNat', { complete }), aafXml(y, 'EtabEducNat', { complete })],
+    [aafFileName('Eleve', { complete }), aafXml(y, 'Eleve', { complete, deleted })],
+    [aafFileName('PersEducNat', { complete }), aafXml(y, 'PersEducNat', { complete })],
+    [aafFileName('PersRelEleve', { complete }), aafXml(y, 'PersRelEleve', { complete })],
+  ];
+
+  let run = await importFiles('update', aaf(true));
+  t.same(
+    run.files.map((f) => f.kind),
+    ['aaf-etab', 'aaf-eleve', 'aaf-perseducnat', 'aaf-persreleleve'],
+    'the four AAF files are recognised',
+  );
+  t.equal(run.diff?.counts.create, people, 'pupils and staff from AAF; parents left out');
+  run = await api.applyAndWait(run.id);
+  t.equal(run.report?.failed, 0);
+  const users = await app.directory.allUsers();
+  t.equal(users.filter((u) => u.nationalId?.startsWith('AAF:')).length, people, 'accounts keyed on the AAF jointure');
+
+  run = await importFiles('update', aaf(true));
+  t.equal(run.diff?.counts.unchanged, people, 'the same AAF files again: unchanged');
+
+  // SIECLE knows other ids for the same pupils: name + date of birth link them
+  run = await importFiles('update', [['ElevesSansAdresses.xml', siecleXml(y)]]);
+  t.same(
+    { create: run.diff?.counts.create, ambiguous: run.diff?.counts.ambiguous, move: run.diff?.counts.move },
+    { create: 0, ambiguous: 0, move: 0 },
+    'SIECLE after AAF: everyone found, homonyms included',
+  );
+  run = await api.applyAndWait(run.id);
+  t.equal(run.report?.failed, 0);
+  run = await importFiles('update', [['ElevesSansAdresses.xml', siecleXml(y)]]);
+  t.equal(run.diff?.counts.unchanged, y.pupils.length, 'the SIECLE ids are now known: unchanged at once');
+
+  // a CSV without ids, in Windows-1252, typed by the school
+  run = await importFiles('update', [['eleves.csv', pupilsCsv(y, { encoding: 'windows-1252', withId: false })]]);
+  t.equal(run.files[0]?.kind, 'csv');
+  t.same({ create: run.diff?.counts.create, ambiguous: run.diff?.counts.ambiguous }, { create: 0, ambiguous: 0 }, 'the CSV finds the same pupils');
+
+  // an AAF Delta says one pupil left: only that one is retired (a Delta retires nobody by absence)
+  const leaver = y.pupils[5];
+  if (!leaver) throw new Error('no pupil');
+  run = await importFiles('rollover', [[aafFileName('Eleve', { complete: false }), aafXml(y, 'Eleve', { complete: false, deleted: [leaver.aafId], only: [] })]]);
+  t.equal(run.files[0]?.complete, false, 'a Delta file');
+  t.equal(run.diff?.counts.disable, 1, 'one departure');
+  run = await api.applyAndWait(run.id);
+  const after = await app.directory.allUsers();
+  t.equal(after.find((u) => u.nationalId === `AAF:${leaver.aafId}`)?.state, 'deleted', 'the pupil the Delta removes is retired');
+  t.equal(after.filter((u) => u.state === 'active' && u.nationalId).length, people - 1, 'nobody else');
 });

@@ -7,6 +7,7 @@ import { REPO, waitReady } from '../harness/shared-dc.ts';
 import { instanceProcesses } from '../../daemon/src/dc/procs.ts';
 import { openDb } from '../../daemon/src/db/index.ts';
 import { tempDir } from '../helpers.ts';
+import { makeSchool, siecleXml, stsFileName, stsXml } from '../imports/generate.ts';
 
 /**
  * The `trousse` command as a person runs it (the built bin on Node 24). These tests start their
@@ -113,6 +114,30 @@ t.test('a DC that fails to provision: clear message, nothing half-written, the n
   t.notOk(existsSync(join(data, 'run', 'daemon.json')), 'no stale runtime file');
 });
 
+/** `trousse import` (dry run, then --apply) and `trousse sheets` on the demo school. */
+function importCli(data: string) {
+  const dir = join(data, '..', 'imports');
+  mkdirSync(dir, { recursive: true });
+  const school = makeSchool({ seed: 77, uai: '0751234A', classes: 4, pupils: 20, teachers: 3, staff: 0, homonyms: 0 });
+  const siecle = join(dir, 'ElevesSansAdresses.xml');
+  const sts = join(dir, stsFileName(school));
+  writeFileSync(siecle, siecleXml(school, { encoding: 'ISO-8859-15' }));
+  writeFileSync(sts, stsXml(school));
+  const other = join(dir, 'autre.xml');
+  writeFileSync(other, siecleXml(makeSchool({ seed: 78, uai: '0111111A', classes: 4, pupils: 4 })));
+  const csv = join(dir, 'nouveaux.csv');
+  const pdf = join(dir, '6A.pdf');
+  return {
+    school,
+    csv,
+    pdf,
+    dry: trousse(['import', siecle, sts, '--data', data]),
+    wrongSchool: trousse(['import', other, '--data', data]),
+    apply: trousse(['import', siecle, sts, '--apply', '--passwords-csv', csv, '--data', data]),
+    sheets: trousse(['sheets', '--class', school.classes[0] as string, '--out', pdf, '--data', data]),
+  };
+}
+
 async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Signals) {
   const child = spawn(process.execPath, [BIN, 'demo', '--data', data, '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,6 +165,7 @@ async function runDemoOnce(t: Test, data: string, port: number, sig: NodeJS.Sign
     reset: trousse(['users', 'reset-password', 'zoe.lefevre', '--data', data, '--changer']),
     show: trousse(['users', 'show', 'zoe.lefevre', '--data', data]),
     missing: trousse(['users', 'show', 'personne', '--data', data]),
+    ...importCli(data),
   };
   const smbConf = join(data, 'samba/etc/smb.conf');
   const sambaBefore = instanceProcesses(smbConf).length;
@@ -177,6 +203,21 @@ t.test('trousse demo: runs the appliance, writes credentials, reuses DIR, stops 
   t.match(first.cli.show.stdout, /doit changer son mot de passe/);
   t.equal(first.cli.missing.status, 1, 'an unknown account: exit 1');
   t.match(first.cli.missing.stderr, /Aucun compte « personne »/);
+  const people = first.cli.school.pupils.length + first.cli.school.teachers.length;
+  t.equal(first.cli.dry.status, 0, 'trousse import (dry run)');
+  t.match(first.cli.dry.stdout, /SIECLE — élèves.*UAI 0751234A/);
+  t.match(first.cli.dry.stdout, new RegExp(`À créer\\s+${people}`), 'the diff counts the accounts to create');
+  t.match(first.cli.dry.stdout, /Rien n’a été modifié \(essai\)/);
+  t.equal(first.cli.wrongSchool.status, 1, 'another school’s file: exit 1');
+  t.match(first.cli.wrongSchool.stderr, /autre établissement \(UAI 0111111A\)/);
+  t.equal(first.cli.apply.status, 0, `trousse import --apply: ${first.cli.apply.stderr}`);
+  t.match(first.cli.apply.stdout, /appliqué/);
+  t.equal(statSync(first.cli.csv).mode & 0o777, 0o600, 'the passwords CSV is private');
+  const lines = readFileSync(first.cli.csv, 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
+  t.equal(lines[0], 'login;password;class;name');
+  t.equal(lines.length - 1, people, 'one line per new account');
+  t.equal(first.cli.sheets.status, 0, `trousse sheets: ${first.cli.sheets.stderr}`);
+  t.equal(readFileSync(first.cli.pdf).subarray(0, 5).toString(), '%PDF-', 'the sheets PDF is written');
   const audit = openDb(join(data, 'trousse.db')).db;
   t.ok(
     audit.prepare("SELECT 1 FROM audit_log WHERE action = 'directory.password-reset' AND target = 'zoe.lefevre' AND actor LIKE 'token:%'").get(),

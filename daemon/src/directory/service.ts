@@ -723,57 +723,101 @@ export class DirectoryService implements Service {
   }
 
   async moveUser(login: string, classe: string): Promise<UserDetail> {
-    await this.#write(async () => {
-      const u = this.#user(login);
-      if (this.#views.profileOf(u) !== 'eleve') throw new AppError('NOT_A_PUPIL', 'Seuls les élèves changent de classe.', 400);
-      if (this.#views.stateOf(u) === 'deleted') throw new AppError('USER_DELETED', 'Ce compte est supprimé : restaurez-le d’abord.', 409);
-      const to = this.#views.classByName(classe);
-      if (!to) throw classNotFound(classe);
-      const fromName = this.#views.classOf(u);
-      if (fromName === to.name) return;
-      const from = fromName ? this.#views.classByName(fromName) : undefined;
-      const newDn = `CN=${escapeDnValue(u.login)},${to.ou.dn}`;
-      await this.#d.dc.ldap.withClient(async (c) => {
-        await c.modifyDN(u.dn, newDn);
-        const oldGroup = from && this.#mirror.groupByName(this.#views.classGroupName(from.slug));
-        if (oldGroup?.members.has(u.guid)) {
-          await c.modify(oldGroup.dn, new Change({ operation: 'delete', modification: attr('member', [newDn]) }));
-        }
-        const newGroup = this.#mirror.groupByName(this.#views.classGroupName(to.slug));
-        if (newGroup && !newGroup.members.has(u.guid)) {
-          await c.modify(newGroup.dn, new Change({ operation: 'add', modification: attr('member', [newDn]) }));
-        }
-      });
-    });
+    const [r] = await this.moveUsers([{ login, classe }]);
+    if (r && !r.ok) throw r.error;
     return this.getUser(login);
+  }
+
+  /**
+   * Moves pupils to other classes in one pass (imports: a whole school moving up a level). Each
+   * move is independent: one that cannot be done is reported, the others are made.
+   */
+  async moveUsers(moves: { login: string; classe: string }[]): Promise<({ ok: true } | { ok: false; error: AppError })[]> {
+    return this.#write(async () =>
+      this.#d.dc.ldap.withClient(async (c) => {
+        const out: ({ ok: true } | { ok: false; error: AppError })[] = [];
+        for (const m of moves) {
+          try {
+            await this.#moveOne(c, m.login, m.classe);
+            out.push({ ok: true });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            out.push({ ok: false, error: err });
+          }
+        }
+        return out;
+      }),
+    );
+  }
+
+  async #moveOne(c: Client, login: string, classe: string): Promise<void> {
+    const u = this.#user(login);
+    if (this.#views.profileOf(u) !== 'eleve') throw new AppError('NOT_A_PUPIL', 'Seuls les élèves changent de classe.', 400);
+    if (this.#views.stateOf(u) === 'deleted') throw new AppError('USER_DELETED', 'Ce compte est supprimé : restaurez-le d’abord.', 409);
+    const to = this.#views.classByName(classe);
+    if (!to) throw classNotFound(classe);
+    const fromName = this.#views.classOf(u);
+    if (fromName === to.name) return;
+    const from = fromName ? this.#views.classByName(fromName) : undefined;
+    const newDn = `CN=${escapeDnValue(u.login)},${to.ou.dn}`;
+    await c.modifyDN(u.dn, newDn);
+    const oldGroup = from && this.#mirror.groupByName(this.#views.classGroupName(from.slug));
+    if (oldGroup?.members.has(u.guid)) {
+      await c.modify(oldGroup.dn, new Change({ operation: 'delete', modification: attr('member', [newDn]) }));
+    }
+    const newGroup = this.#mirror.groupByName(this.#views.classGroupName(to.slug));
+    if (newGroup && !newGroup.members.has(u.guid)) {
+      await c.modify(newGroup.dn, new Change({ operation: 'add', modification: attr('member', [newDn]) }));
+    }
   }
 
   /** Deletes an account for the grace period: disabled, out of its groups, moved to OU=Corbeille. */
   async deleteUser(login: string, actor?: Actor): Promise<UserDetail> {
-    await this.#write(async () => {
-      const u = this.#user(login);
-      if (this.#views.stateOf(u) === 'deleted') throw new AppError('USER_DELETED', 'Ce compte est déjà supprimé.', 409);
-      const groups = this.#views.groupsOf(u);
-      const grace = this.#settings.deletionGraceDays;
-      const purgeAfter = new Date(Date.now() + grace * 86_400_000).toISOString();
-      const newDn = `CN=${escapeDnValue(u.login)},${this.#views.layout.trash}`;
-      await this.#d.dc.ldap.withClient(async (c) => {
-        for (const g of groups) await c.modify(g.dn, new Change({ operation: 'delete', modification: attr('member', [u.dn]) }));
-        await c.modify(u.dn, replace('userAccountControl', [String(u.uac | UAC_DISABLED)]));
-        await c.modifyDN(u.dn, newDn);
-      });
-      this.#store.recordDeleted({ login: u.login, originDn: u.dn, groups: groups.map((g) => g.name), purgeAfter, deletedBy: actor?.name ?? 'système' });
-      this.#store.forgetInitialPassword(u.login);
-      await this.#homes.archive(u.login);
-      this.#d.journal.record(
-        'info',
-        'directory',
-        'directory.user-deleted',
-        `Compte « ${u.login} » supprimé : il sera effacé définitivement le ${purgeAfter.slice(0, 10)} (restauration possible d’ici là).`,
-      );
-    });
-    if (this.#settings.deletionGraceDays === 0) await this.purgeDue();
+    const [r] = await this.deleteUsers([login], actor);
+    if (r && !r.ok) throw r.error;
     return this.getUser(login).catch(() => ({ ...this.#deletedStub(login) }));
+  }
+
+  /** Deletes accounts for the grace period in one pass (imports: the departures of a rollover). */
+  async deleteUsers(logins: string[], actor?: Actor): Promise<({ ok: true; purgeAfter: string } | { ok: false; error: AppError })[]> {
+    const out = await this.#write(async () =>
+      this.#d.dc.ldap.withClient(async (c) => {
+        const results: ({ ok: true; purgeAfter: string } | { ok: false; error: AppError })[] = [];
+        for (const login of logins) {
+          try {
+            results.push({ ok: true, purgeAfter: await this.#deleteOne(c, login, actor) });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            results.push({ ok: false, error: err });
+          }
+        }
+        return results;
+      }),
+    );
+    if (this.#settings.deletionGraceDays === 0) await this.purgeDue();
+    return out;
+  }
+
+  async #deleteOne(c: Client, login: string, actor?: Actor): Promise<string> {
+    const u = this.#user(login);
+    if (this.#views.stateOf(u) === 'deleted') throw new AppError('USER_DELETED', 'Ce compte est déjà supprimé.', 409);
+    const groups = this.#views.groupsOf(u);
+    const grace = this.#settings.deletionGraceDays;
+    const purgeAfter = new Date(Date.now() + grace * 86_400_000).toISOString();
+    const newDn = `CN=${escapeDnValue(u.login)},${this.#views.layout.trash}`;
+    for (const g of groups) await c.modify(g.dn, new Change({ operation: 'delete', modification: attr('member', [u.dn]) }));
+    await c.modify(u.dn, replace('userAccountControl', [String(u.uac | UAC_DISABLED)]));
+    await c.modifyDN(u.dn, newDn);
+    this.#store.recordDeleted({ login: u.login, originDn: u.dn, groups: groups.map((g) => g.name), purgeAfter, deletedBy: actor?.name ?? 'système' });
+    this.#store.forgetInitialPassword(u.login);
+    await this.#homes.archive(u.login);
+    this.#d.journal.record(
+      'info',
+      'directory',
+      'directory.user-deleted',
+      `Compte « ${u.login} » supprimé : il sera effacé définitivement le ${purgeAfter.slice(0, 10)} (restauration possible d’ici là).`,
+    );
+    return purgeAfter;
   }
 
   #deletedStub(login: string): UserDetail {
@@ -893,22 +937,54 @@ export class DirectoryService implements Service {
   // ---- classes -----------------------------------------------------------------------------
 
   async createClass(rawName: string): Promise<ClassDetail> {
-    const name = cleanName(rawName, 'le nom de la classe');
-    if (name.length > 40) throw new AppError('INVALID_NAME', 'Le nom de la classe est trop long (40 caractères au plus).', 400);
-    const slug = classSlug(name);
-    if (!slug) throw new AppError('INVALID_NAME', `Le nom de classe « ${name} » doit contenir au moins une lettre latine ou un chiffre.`, 400);
-    await this.#write(async () => {
-      const clash = this.#views.classes().find((c) => c.slug === slug || c.name.toLowerCase() === name.toLowerCase());
-      if (clash) throw new AppError('CLASS_EXISTS', `La classe « ${clash.name} » existe déjà (ou porte un nom trop proche).`, 409);
-      const dn = `OU=${escapeDnValue(name)},${this.#views.layout.pupils}`;
-      await this.#d.dc.ldap.withClient(async (c) => {
-        await c.add(dn, { objectClass: ['top', 'organizationalUnit'], description: `Classe ${name}` });
-        await this.#ensureGroup(c, this.#views.classGroupName(slug), 'classe', `Élèves de la classe ${name}`);
-        await this.#ensureGroup(c, this.#views.teamGroupName(slug), 'equipe', `Équipe pédagogique de la classe ${name}`);
-      });
+    const [r] = await this.createClasses([rawName]);
+    if (r && !r.ok) throw r.error;
+    return this.getClass(r?.ok ? r.name : rawName);
+  }
+
+  /** Creates classes in one pass (imports); a class that exists already is reported as CLASS_EXISTS. */
+  async createClasses(rawNames: string[]): Promise<({ ok: true; name: string } | { ok: false; error: AppError })[]> {
+    const checked = rawNames.map((raw) => {
+      try {
+        const name = cleanName(raw, 'le nom de la classe');
+        if (name.length > 40) throw new AppError('INVALID_NAME', 'Le nom de la classe est trop long (40 caractères au plus).', 400);
+        const slug = classSlug(name);
+        if (!slug) throw new AppError('INVALID_NAME', `Le nom de classe « ${name} » doit contenir au moins une lettre latine ou un chiffre.`, 400);
+        return { name, slug };
+      } catch (err) {
+        if (err instanceof AppError) return err;
+        throw err;
+      }
     });
-    this.#d.journal.record('info', 'directory', 'directory.class-created', `Classe « ${name} » créée.`);
-    return this.getClass(name);
+    const out = await this.#write(async () =>
+      this.#d.dc.ldap.withClient(async (c) => {
+        const taken = this.#views.classes().map((x) => ({ name: x.name, slug: x.slug }));
+        const results: ({ ok: true; name: string } | { ok: false; error: AppError })[] = [];
+        for (const item of checked) {
+          if (item instanceof AppError) {
+            results.push({ ok: false, error: item });
+            continue;
+          }
+          const { name, slug } = item;
+          const clash = taken.find((x) => x.slug === slug || x.name.toLowerCase() === name.toLowerCase());
+          if (clash) {
+            results.push({ ok: false, error: new AppError('CLASS_EXISTS', `La classe « ${clash.name} » existe déjà (ou porte un nom trop proche).`, 409) });
+            continue;
+          }
+          const dn = `OU=${escapeDnValue(name)},${this.#views.layout.pupils}`;
+          await c.add(dn, { objectClass: ['top', 'organizationalUnit'], description: `Classe ${name}` });
+          await this.#ensureGroup(c, this.#views.classGroupName(slug), 'classe', `Élèves de la classe ${name}`);
+          await this.#ensureGroup(c, this.#views.teamGroupName(slug), 'equipe', `Équipe pédagogique de la classe ${name}`);
+          taken.push({ name, slug });
+          results.push({ ok: true, name });
+        }
+        return results;
+      }),
+    );
+    const made = out.flatMap((r) => (r.ok ? [r.name] : []));
+    if (made.length === 1) this.#d.journal.record('info', 'directory', 'directory.class-created', `Classe « ${made[0]} » créée.`);
+    else if (made.length > 1) this.#d.journal.record('info', 'directory', 'directory.class-created', `${made.length} classes créées : ${made.join(', ')}.`);
+    return out;
   }
 
   async listClasses(actor?: Actor): Promise<ClassSummary[]> {
@@ -941,23 +1017,39 @@ export class DirectoryService implements Service {
   }
 
   async setClassTeachers(name: string, logins: string[]): Promise<ClassDetail> {
-    await this.#write(async () => {
-      const c = this.#views.classByName(name);
-      if (!c) throw classNotFound(name);
-      const dns: string[] = [];
-      for (const login of new Set(logins)) {
-        const u = this.#user(login);
-        const profile = this.#views.profileOf(u);
-        if (profile === 'eleve') throw new AppError('NOT_STAFF', `« ${u.login} » est un élève : l’équipe pédagogique ne compte que des personnels.`, 400);
-        if (this.#views.stateOf(u) === 'deleted') throw new AppError('USER_DELETED', `Le compte « ${u.login} » est supprimé.`, 409);
-        dns.push(u.dn);
-      }
-      await this.#d.dc.ldap.withClient(async (client) => {
-        const dn = await this.#ensureGroup(client, this.#views.teamGroupName(c.slug), 'equipe', `Équipe pédagogique de la classe ${c.name}`);
-        await client.modify(dn, new Change({ operation: 'replace', modification: attr('member', dns) }));
-      });
-    });
+    const [r] = await this.setTeams([{ classe: name, logins }]);
+    if (r && !r.ok) throw r.error;
     return this.getClass(name);
+  }
+
+  /** Sets the teaching teams of several classes in one pass (imports). */
+  async setTeams(teams: { classe: string; logins: string[] }[]): Promise<({ ok: true } | { ok: false; error: AppError })[]> {
+    return this.#write(async () =>
+      this.#d.dc.ldap.withClient(async (client) => {
+        const out: ({ ok: true } | { ok: false; error: AppError })[] = [];
+        for (const team of teams) {
+          try {
+            const c = this.#views.classByName(team.classe);
+            if (!c) throw classNotFound(team.classe);
+            const dns: string[] = [];
+            for (const login of new Set(team.logins)) {
+              const u = this.#user(login);
+              const profile = this.#views.profileOf(u);
+              if (profile === 'eleve') throw new AppError('NOT_STAFF', `« ${u.login} » est un élève : l’équipe pédagogique ne compte que des personnels.`, 400);
+              if (this.#views.stateOf(u) === 'deleted') throw new AppError('USER_DELETED', `Le compte « ${u.login} » est supprimé.`, 409);
+              dns.push(u.dn);
+            }
+            const dn = await this.#ensureGroup(client, this.#views.teamGroupName(c.slug), 'equipe', `Équipe pédagogique de la classe ${c.name}`);
+            await client.modify(dn, new Change({ operation: 'replace', modification: attr('member', dns) }));
+            out.push({ ok: true });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            out.push({ ok: false, error: err });
+          }
+        }
+        return out;
+      }),
+    );
   }
 
   async deleteClass(name: string): Promise<void> {

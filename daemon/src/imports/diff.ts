@@ -278,11 +278,12 @@ export function computeDiff(input: DiffInput): DiffResult {
       continue;
     }
     if (p.left) {
-      if (a.state === 'deleted') items.push(item(p, ['unchanged'], { classe: a.classe, reason: 'Déjà supprimé (départ).' }));
+      if (a.state === 'deleted') items.push(item(p, ['unchanged'], { displayName: a.displayName, classe: a.classe, reason: 'Déjà supprimé (départ).' }));
       else {
         leave(a.classe);
         items.push(
           item(p, ['disable'], {
+            displayName: a.displayName,
             classe: a.classe,
             changes: [{ field: 'state', from: a.state, to: 'deleted' }],
             reason: `A quitté l’établissement${p.leftOn ? ` le ${frDate(p.leftOn)}` : ''}.`,

@@ -26,14 +26,14 @@ export interface LinkRow {
 }
 
 export type Op =
-  | { type: 'class.create'; payload: { name: string } }
+  | { type: 'class.create'; payload: { names: string[] } }
   | { type: 'user.reactivate'; payload: { login: string; classe: string | null } }
   | { type: 'user.update'; payload: { login: string; givenName: string; surname: string; staffFunction: StaffFunction | null } }
-  | { type: 'user.move'; payload: { login: string; classe: string } }
+  | { type: 'user.move'; payload: { moves: { login: string; classe: string }[] } }
   | { type: 'user.create'; payload: { persons: NewPerson[] } }
   | { type: 'user.link'; payload: { links: LinkRow[] } }
-  | { type: 'team.set'; payload: { classe: string; members: { key: string; login: string | null }[] } }
-  | { type: 'user.retire'; payload: { login: string; reason: string } }
+  | { type: 'team.set'; payload: { teams: { classe: string; members: { key: string; login: string | null }[] }[] } }
+  | { type: 'user.retire'; payload: { retires: { login: string; reason: string }[] } }
   | { type: 'class.remove'; payload: { name: string } };
 
 export type OpType = Op['type'];
@@ -55,12 +55,25 @@ export function createChunk(total: number): number {
   return Math.max(100, Math.ceil(total / 4));
 }
 const LINK_CHUNK = 500;
+/** Moves and departures per journaled operation (each is one directory write, one mirror refresh). */
+const BATCH = 200;
 
 /** How much an operation weighs in the progress bar. */
 export function weight(op: { type: string; payload: unknown }): number {
-  if (op.type === 'user.create') return (op.payload as { persons: unknown[] }).persons.length;
-  if (op.type === 'user.link') return Math.ceil((op.payload as { links: unknown[] }).links.length / 20);
+  const p = op.payload as Record<string, unknown[]>;
+  if (op.type === 'user.create') return (p.persons as unknown[]).length;
+  if (op.type === 'user.link') return Math.ceil((p.links as unknown[]).length / 20);
+  if (op.type === 'user.move') return (p.moves as unknown[]).length;
+  if (op.type === 'user.retire') return (p.retires as unknown[]).length;
+  if (op.type === 'class.create') return (p.names as unknown[]).length;
+  if (op.type === 'team.set') return (p.teams as unknown[]).length;
   return 1;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export function buildOps(result: DiffResult, accounts: KnownAccount[]): Op[] {
@@ -68,11 +81,12 @@ export function buildOps(result: DiffResult, accounts: KnownAccount[]): Op[] {
   const byKey = new Map<string, MergedPerson>(persons.map((p) => [p.key, p]));
   const byLogin = new Map(accounts.map((a) => [a.login, a]));
   const ops: Op[] = [];
-  for (const name of diff.classes.create) ops.push({ type: 'class.create', payload: { name } });
+  if (diff.classes.create.length > 0) ops.push({ type: 'class.create', payload: { names: diff.classes.create } });
 
   const creates: NewPerson[] = [];
   const links: LinkRow[] = [];
-  const later: Op[] = [];
+  const moves: { login: string; classe: string }[] = [];
+  const retires: { login: string; reason: string }[] = [];
   for (const item of diff.items) {
     const p = byKey.get(item.key);
     const acts = item.actions;
@@ -96,8 +110,8 @@ export function buildOps(result: DiffResult, accounts: KnownAccount[]): Op[] {
     if (acts.includes('update') && p) {
       ops.push({ type: 'user.update', payload: { login, givenName: p.givenName, surname: p.surname, staffFunction: p.profile === 'personnel' ? p.staffFunction : null } });
     }
-    if (acts.includes('move') && item.classe) later.push({ type: 'user.move', payload: { login, classe: item.classe } });
-    if (acts.includes('disable')) later.push({ type: 'user.retire', payload: { login, reason: item.reason ?? '' } });
+    if (acts.includes('move') && item.classe) moves.push({ login, classe: item.classe });
+    if (acts.includes('disable')) retires.push({ login, reason: item.reason ?? '' });
     // bookkeeping: ids of the files not yet recorded for the account
     if (p && !acts.includes('error')) {
       const a = byLogin.get(login);
@@ -109,12 +123,13 @@ export function buildOps(result: DiffResult, accounts: KnownAccount[]): Op[] {
     }
   }
   // moves after reactivations and renames, before creations (a class may be emptied then filled)
-  ops.push(...later.filter((o) => o.type === 'user.move'));
-  const chunk = createChunk(creates.length);
-  for (let i = 0; i < creates.length; i += chunk) ops.push({ type: 'user.create', payload: { persons: creates.slice(i, i + chunk) } });
-  for (let i = 0; i < links.length; i += LINK_CHUNK) ops.push({ type: 'user.link', payload: { links: links.slice(i, i + LINK_CHUNK) } });
-  for (const t of diff.teams) ops.push({ type: 'team.set', payload: { classe: t.classe, members: t.teachers.map((m) => ({ key: m.key, login: m.login })) } });
-  ops.push(...later.filter((o) => o.type === 'user.retire'));
+  for (const batch of chunks(moves, BATCH)) ops.push({ type: 'user.move', payload: { moves: batch } });
+  for (const batch of chunks(creates, createChunk(creates.length))) ops.push({ type: 'user.create', payload: { persons: batch } });
+  for (const batch of chunks(links, LINK_CHUNK)) ops.push({ type: 'user.link', payload: { links: batch } });
+  if (diff.teams.length > 0) {
+    ops.push({ type: 'team.set', payload: { teams: diff.teams.map((t) => ({ classe: t.classe, members: t.teachers.map((m) => ({ key: m.key, login: m.login })) })) } });
+  }
+  for (const batch of chunks(retires, BATCH)) ops.push({ type: 'user.retire', payload: { retires: batch } });
   for (const name of diff.classes.remove) ops.push({ type: 'class.remove', payload: { name } });
   return ops;
 }

@@ -369,13 +369,15 @@ export class ImportService implements Service {
     const ok = (login: string | null, name: string, classe: string | null, message: string): ReportRow => ({ login, name, classe, ok: true, message });
     switch (op.type as OpType) {
       case 'class.create': {
-        const { name } = op.payload as { name: string };
-        try {
-          await dir.createClass(name);
-        } catch (err) {
-          if (!(isAppError(err) && err.code === 'CLASS_EXISTS')) throw err;
-        }
-        return { rows: [ok(null, '', name, `Classe « ${name} » créée.`)] };
+        const { names } = op.payload as { names: string[] };
+        const results = await dir.createClasses(names);
+        return {
+          rows: results.map((r, i) =>
+            r.ok || r.error.code === 'CLASS_EXISTS'
+              ? ok(null, '', names[i] as string, `Classe « ${names[i]} » créée.`)
+              : { login: null, name: '', classe: names[i] as string, ok: false, message: r.error.message },
+          ),
+        };
       }
       case 'user.reactivate': {
         const { login, classe } = op.payload as { login: string; classe: string | null };
@@ -390,9 +392,15 @@ export class ImportService implements Service {
         return { rows: [ok(p.login, u.displayName, u.classe, 'Nom corrigé.')] };
       }
       case 'user.move': {
-        const { login, classe } = op.payload as { login: string; classe: string };
-        const u = await dir.moveUser(login, classe);
-        return { rows: [ok(login, u.displayName, classe, `Passe en ${classe}.`)] };
+        const { moves } = op.payload as { moves: { login: string; classe: string }[] };
+        const results = await dir.moveUsers(moves);
+        progress(moves.length);
+        return {
+          rows: results.map((r, i) => {
+            const m = moves[i] as { login: string; classe: string };
+            return r.ok ? ok(m.login, m.login, m.classe, `Passe en ${m.classe}.`) : { login: m.login, name: m.login, classe: m.classe, ok: false, message: r.error.message };
+          }),
+        };
       }
       case 'user.create':
         return this.#create((op.payload as { persons: NewPerson[] }).persons, op.tries > 0, progress);
@@ -415,17 +423,38 @@ export class ImportService implements Service {
         return { rows };
       }
       case 'team.set': {
-        const { classe, members } = op.payload as { classe: string; members: { key: string; login: string | null }[] };
-        const logins = members.map((m) => m.login ?? this.#store.loginFor(m.key)).filter((l): l is string => l !== null);
-        await dir.setClassTeachers(classe, logins);
-        return { rows: [ok(null, '', classe, `Équipe pédagogique de ${classe} : ${logins.length} enseignant(s).`)] };
+        const { teams } = op.payload as { teams: { classe: string; members: { key: string; login: string | null }[] }[] };
+        const wanted = teams.map((t) => ({ classe: t.classe, logins: t.members.map((m) => m.login ?? this.#store.loginFor(m.key)).filter((l): l is string => l !== null) }));
+        const results = await dir.setTeams(wanted);
+        return {
+          rows: results.map((r, i) => {
+            const t = wanted[i] as { classe: string; logins: string[] };
+            return r.ok
+              ? ok(null, '', t.classe, `Équipe pédagogique de ${t.classe} : ${t.logins.length} enseignant(s).`)
+              : { login: null, name: '', classe: t.classe, ok: false, message: r.error.message };
+          }),
+        };
       }
       case 'user.retire': {
-        const { login, reason } = op.payload as { login: string; reason: string };
-        const u = await dir.getUser(login);
-        if (u.state !== 'deleted') await dir.deleteUser(login, { role: 'administrator', login: 'import', name: 'import' });
-        const after = await dir.getUser(login).catch(() => null);
-        return { rows: [ok(login, u.displayName, u.classe, `${reason} Compte désactivé${after?.purgeAfter ? `, supprimé définitivement le ${after.purgeAfter.slice(0, 10)}` : ''}.`)] };
+        const { retires } = op.payload as { retires: { login: string; reason: string }[] };
+        // an account already retired (an interrupted run) counts as done
+        const all = new Map((await dir.allUsers()).map((u) => [u.login, u]));
+        const todo = retires.filter((r) => all.get(r.login)?.state !== 'deleted');
+        const results = await dir.deleteUsers(
+          todo.map((r) => r.login),
+          { role: 'administrator', login: 'import', name: 'import' },
+        );
+        progress(retires.length);
+        const byLogin = new Map(todo.map((r, i) => [r.login, results[i]]));
+        return {
+          rows: retires.map((r) => {
+            const u = all.get(r.login);
+            const res = byLogin.get(r.login);
+            if (res && !res.ok) return { login: r.login, name: u?.displayName ?? r.login, classe: u?.classe ?? null, ok: false, message: res.error.message };
+            const when = res?.ok ? `, supprimé définitivement le ${res.purgeAfter.slice(0, 10)}` : '';
+            return ok(r.login, u?.displayName ?? r.login, u?.classe ?? null, `${r.reason} Compte désactivé${when}.`);
+          }),
+        };
       }
       case 'class.remove': {
         const { name } = op.payload as { name: string };
