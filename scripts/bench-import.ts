@@ -20,13 +20,12 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Control } from 'ldapts';
 import { buildApp, type TrousseApp } from '../daemon/src/app.ts';
 import { createLogger } from '../daemon/src/core/logger.ts';
 import { escapeDnValue } from '../daemon/src/dc/escape.ts';
 import { pupilPassword, staffPassword } from '../daemon/src/directory/passwords.ts';
 import { startSharedDc, stopSharedDc, type HarnessInfo } from '../tests/harness/shared-dc.ts';
-import { testConfig } from '../tests/helpers.ts';
+import { testConfig, treeDelete } from '../tests/helpers.ts';
 import { makeSchool, siecleXml, stsXml } from '../tests/imports/generate.ts';
 
 const TARGET_RATIO = 1.5;
@@ -59,8 +58,8 @@ if (process.argv[2] === '--child-rss') {
   const view = await app.imports.analyse(run.id);
   const ms = performance.now() - t0;
   const peak = process.resourceUsage().maxRSS * 1024;
-  await app.dc.ldap.withClient((c) => c.del(`OU=${escapeDnValue(app.config.directory.ou)},${app.dc.identity.baseDn}`, [new Control('1.2.840.113556.1.4.805')]).catch(() => {}));
   await app.close();
+  await treeDelete(`OU=${escapeDnValue(app.config.directory.ou)},${app.dc.identity.baseDn}`);
   process.stdout.write(`${JSON.stringify({ idle, peak, ms, create: view.diff?.counts.create ?? 0 })}\n`);
   process.exit(0);
 }
@@ -248,13 +247,12 @@ try {
 } finally {
   if (app) {
     const a = app;
+    console.log('# nettoyage du contrôleur de domaine…');
     await a.dc.ldap
-      .withClient(async (c) => {
-        for (const ou of [`OU=raw-${tag},${base()}`, `OU=${escapeDnValue(a.config.directory.ou)},${base()}`]) await c.del(ou, [new Control('1.2.840.113556.1.4.805')]).catch(() => {});
-        await c.del(`CN=${escapeDnValue(`Trousse ${a.config.directory.ou}`)},CN=Password Settings Container,CN=System,${base()}`).catch(() => {});
-      })
+      .withClient((c) => c.del(`CN=${escapeDnValue(`Trousse ${a.config.directory.ou}`)},CN=Password Settings Container,CN=System,${base()}`))
       .catch(() => {});
     await a.close();
+    for (const ou of [`OU=raw-${tag},${base()}`, `OU=${escapeDnValue(a.config.directory.ou)},${base()}`]) await treeDelete(ou).catch((err) => console.error(String(err)));
   }
   rmSync(work, { recursive: true, force: true });
   if (own) await stopSharedDc(own);

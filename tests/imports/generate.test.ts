@@ -20,7 +20,7 @@ import {
   stsFileName,
   stsXml,
 } from './generate.ts';
-import { zip } from './zipwriter.ts';
+import { buildZip } from './zip.ts';
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -633,11 +633,11 @@ t.test('zip: readable by unzip, same bytes back', async (t) => {
   const many = join(dir, 'many.zip');
   const entries = [
     { name: 'a.txt', data: Buffer.from('hello '.repeat(100)) },
-    { name: 'dir/b.bin', data: Buffer.from([0, 1, 2, 3, 255]), method: 'store' as const },
+    { name: 'dir/b.bin', data: Buffer.from([0, 1, 2, 3, 255]), store: true },
     { name: 'empty.txt', data: Buffer.alloc(0) },
-    { name: 'élèves.csv', data: pupilsCsv(s), date: new Date(Date.UTC(2027, 2, 4, 13, 37, 42)) },
+    { name: 'élèves.csv', data: pupilsCsv(s) },
   ];
-  writeFileSync(many, zip(entries));
+  writeFileSync(many, buildZip(entries));
   t.match(execFileSync('unzip', ['-t', many]).toString(), /No errors detected/);
   t.match(execFileSync('unzip', ['-l', many]).toString('latin1'), /l.+ves\.csv/, 'non-ASCII name listed');
   for (const e of entries) {
@@ -645,7 +645,6 @@ t.test('zip: readable by unzip, same bytes back', async (t) => {
     const pattern = /^[\x20-\x7e]+$/.test(e.name) ? e.name : '*ves.csv';
     t.ok(execFileSync('unzip', ['-p', many, pattern]).equals(e.data), `entry ${e.name}`);
   }
-  t.match(execFileSync('unzip', ['-l', many]).toString(), /2027-03-04 13:37|03-04-2027 13:37/, 'DOS date');
 });
 
 t.test('CSV: header, separator, encoding, BOM', async (t) => {

@@ -22,7 +22,7 @@
  * the EtabEducNat file carries the UAI. `<id>` equals ENTPersonJointure.
  */
 import iconv from 'iconv-lite';
-import { zip } from './zipwriter.ts';
+import { buildZip } from './zip.ts';
 
 // ---- the model --------------------------------------------------------------------------------
 
@@ -957,14 +957,9 @@ export function siecleXml(s: GenSchool, opts: { encoding?: XmlEncoding; oldNomTa
   return x.toBuffer();
 }
 
-function exportDateTime(s: GenSchool): Date {
-  const [h, m, sec] = exportTime(s).split(':').map(Number);
-  return new Date(toMs(s.exportDate) + ((h ?? 0) * 3600 + (m ?? 0) * 60 + (sec ?? 0)) * 1000);
-}
-
 /** ExportXML_ElevesSansAdresses.zip: one member, ElevesSansAdresses.xml. */
 export function siecleZip(s: GenSchool, opts: { encoding?: XmlEncoding; oldNomTag?: boolean; upperSurnames?: boolean } = {}): Buffer {
-  return zip([{ name: 'ElevesSansAdresses.xml', data: siecleXml(s, opts), date: exportDateTime(s) }]);
+  return buildZip([{ name: 'ElevesSansAdresses.xml', data: siecleXml(s, opts) }]);
 }
 
 export const SIECLE_ZIP_NAME = 'ExportXML_ElevesSansAdresses.zip';

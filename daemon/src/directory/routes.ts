@@ -1,9 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, } from 'fastify';
 import type { AuditLog } from '../core/audit.ts';
 import { AppError } from '../core/errors.ts';
-import { auditRequest } from '../http/auth/plugin.ts';
-import { actorOf } from '../http/auth/types.ts';
-import { PROFILES, STAFF_FUNCTIONS, type Actor, type ListQuery, type NewUser, type UserChanges } from './model.ts';
+import { auditRequest, requestActor } from '../http/auth/plugin.ts';
+import { PROFILES, STAFF_FUNCTIONS, type ListQuery, type NewUser, type UserChanges } from './model.ts';
 import type { DirectoryService } from './service.ts';
 import { settingsSchema } from './settings.ts';
 
@@ -84,11 +83,7 @@ const nameParam = {
 const nameField = { type: 'string', maxLength: 128 };
 const tags = ['annuaire'];
 
-function actor(req: FastifyRequest): Actor {
-  const p = req.principal;
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Connectez-vous pour continuer.', 401);
-  return { role: p.role, login: p.subject, name: actorOf(p) };
-}
+const actor = requestActor;
 
 export async function directoryRoutes(app: FastifyInstance, opts: { directory: DirectoryService; audit: AuditLog }): Promise<void> {
   const { directory, audit } = opts;

@@ -3,23 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, } from 'fastify';
 import type { AuditLog } from '../core/audit.ts';
 import { AppError } from '../core/errors.ts';
-import { auditRequest } from '../http/auth/plugin.ts';
-import { actorOf } from '../http/auth/types.ts';
-import type { Actor } from '../directory/model.ts';
+import { auditRequest, requestActor } from '../http/auth/plugin.ts';
 import { DIFF_ACTION_LABELS, IMPORT_LIMITS, type DiffAction } from './model.ts';
 import type { ImportService } from './service.ts';
 
 const tags = ['imports'];
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
-function actor(req: FastifyRequest): Actor {
-  const p = req.principal;
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Connectez-vous pour continuer.', 401);
-  return { role: p.role, login: p.subject, name: actorOf(p) };
-}
+const actor = requestActor;
 
 const tooLarge = () =>
   new AppError(

@@ -1,16 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, } from 'fastify';
 import type { AuditLog } from '../core/audit.ts';
-import { AppError } from '../core/errors.ts';
-import { auditRequest } from '../http/auth/plugin.ts';
-import { actorOf } from '../http/auth/types.ts';
-import type { Actor } from '../directory/model.ts';
+import { auditRequest, requestActor } from '../http/auth/plugin.ts';
 import type { SheetSelection, SheetsService } from './service.ts';
 
-function actor(req: FastifyRequest): Actor {
-  const p = req.principal;
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Connectez-vous pour continuer.', 401);
-  return { role: p.role, login: p.subject, name: actorOf(p) };
-}
+const actor = requestActor;
 
 export async function sheetsRoutes(app: FastifyInstance, opts: { sheets: SheetsService; audit: AuditLog }): Promise<void> {
   app.post(

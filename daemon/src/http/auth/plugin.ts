@@ -87,6 +87,13 @@ export function registerAuthHooks(app: FastifyInstance, opts: AuthPluginOptions)
 }
 
 /** Writes an explicit audit entry for this request (and skips the generic one). */
+/** Who makes this request, for the capabilities' checks and audit (`Actor` in directory terms). */
+export function requestActor(req: FastifyRequest): { role: Role; login: string; name: string } {
+  const p = req.principal;
+  if (!p) throw new AppError('UNAUTHENTICATED', 'Connectez-vous pour continuer.', 401);
+  return { role: p.role, login: p.subject, name: actorOf(p) };
+}
+
 export function auditRequest(
   audit: AuditLog,
   req: FastifyRequest,
