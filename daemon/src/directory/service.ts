@@ -559,6 +559,7 @@ export class DirectoryService implements Service {
     }
 
     let login: string;
+    let base: string | null = null;
     if (input.login) {
       const problem = validateLogin(input.login);
       if (problem) throw new AppError('INVALID_LOGIN', problem, 400);
@@ -567,7 +568,7 @@ export class DirectoryService implements Service {
         throw new AppError('LOGIN_TAKEN', `L’identifiant « ${login} » est déjà pris (ou l’a été par un compte supprimé) : choisissez-en un autre.`, 409);
       }
     } else {
-      const base = baseLogin(givenName, surname, this.#settings.loginScheme);
+      base = baseLogin(givenName, surname, this.#settings.loginScheme);
       if (!base) {
         throw new AppError(
           'LOGIN_UNDERIVABLE',
@@ -575,7 +576,8 @@ export class DirectoryService implements Service {
           400,
         );
       }
-      login = allocateLogin(base, (l) => ctx.taken.has(l.toLowerCase()));
+      const from = base;
+      login = allocateLogin(from, (l) => ctx.taken.has(l.toLowerCase()));
     }
     const displayName = `${givenName} ${surname}`;
     const isPupil = profile === 'eleve';
@@ -588,8 +590,7 @@ export class DirectoryService implements Service {
     const mustChange = input.mustChange ?? this.#settings.mustChangePassword[profile];
     const profileGroup = this.#mirror.groupByName(this.#views.profileGroupName(profile));
     const uid = this.#allocate('uid', login);
-    const dn = `CN=${escapeDnValue(login)},${parent}`;
-    const attrs = [
+    const entry = (login: string) => [
       attr('objectClass', ['top', 'person', 'organizationalPerson', 'user']),
       attr('sAMAccountName', [login]),
       attr('userPrincipalName', [`${login}@${this.#d.dc.identity.dnsDomain}`]),
@@ -606,14 +607,23 @@ export class DirectoryService implements Service {
       ...(nationalId ? [attr('employeeNumber', [nationalId])] : []),
       ...(mustChange ? [attr('pwdLastSet', ['0'])] : []),
     ];
+    let dn = `CN=${escapeDnValue(login)},${parent}`;
     let password = '';
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0, clashes = 0; ; attempt++) {
       password = input.password ?? (isPupil ? pupilPassword(this.#settings.pupilPasswordLength) : staffPassword(this.#settings.staffPasswordLength));
       try {
-        await c.add(dn, [...attrs, attr('unicodePwd', [pwdValue(password)])]);
+        await c.add(dn, [...entry(login), attr('unicodePwd', [pwdValue(password)])]);
         break;
       } catch (err) {
         if (err instanceof AlreadyExistsError) {
+          // a generated login taken meanwhile by someone else (another tool, another daemon): the next one
+          ctx.taken.add(login.toLowerCase());
+          if (base && clashes++ < 5) {
+            const from = base;
+            login = allocateLogin(from, (l) => ctx.taken.has(l.toLowerCase()));
+            dn = `CN=${escapeDnValue(login)},${parent}`;
+            continue;
+          }
           this.#store.release('uid', uid);
           throw new AppError('LOGIN_TAKEN', `L’identifiant « ${login} » est déjà pris dans le domaine : choisissez-en un autre.`, 409);
         }
