@@ -95,7 +95,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   lifecycle.add(scheduler);
   lifecycle.add(system);
   lifecycle.add(dc);
-  const imports = new ImportService({ config, log: log.child({ service: 'imports' }), db, bus, journal, directory });
+  const imports = new ImportService({ config, log: log.child({ service: 'imports' }), db, bus, journal, scheduler, directory });
   const sheets = new SheetsService({
     school: { name: config.school.name, entUrl: config.school.entUrl ?? null },
     domain: dc.identity.netbiosName,

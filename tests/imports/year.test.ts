@@ -263,6 +263,20 @@ t.test('ambiguous people, record errors, another school’s file', async (t) => 
   t.equal(users.filter((u) => u.nationalId?.startsWith('SIECLE:')).length, y.pupils.length - 1, 'the others were created');
   const report = await api.get(`/imports/${done.id}/report.csv`);
   t.match(report.body, /NON IMPORTÉ/, 'the report lists the record left out');
+
+  // data minimisation: abandoned drafts go after 30 days, reports after a year
+  const draft = await api.create('update');
+  await api.upload(draft.id, 'ElevesSansAdresses.xml', siecleXml(y));
+  const day = 86_400_000;
+  t.equal(app.imports.cleanup(new Date(Date.now() + 29 * day)), 0, 'nothing before 30 days');
+  t.equal(app.imports.cleanup(new Date(Date.now() + 31 * day)), 1, 'the draft goes after 30 days');
+  t.same(
+    app.imports.listRuns().map((r) => r.id),
+    [done.id],
+    'the applied run stays, with its report',
+  );
+  t.equal((app.db.prepare('SELECT COUNT(*) AS n FROM import_files WHERE parsed IS NOT NULL').get() as { n: number }).n, 0, 'no person read from a file is kept');
+  t.equal(app.imports.cleanup(new Date(Date.now() + 366 * day)), 1, 'the report goes after a year');
 });
 
 t.test('AAF, then SIECLE and a CSV for the same people: matched by name and date of birth, never duplicated', async (t) => {

@@ -3,6 +3,7 @@ import type { EventBus } from '../core/events.ts';
 import type { Journal } from '../core/journal.ts';
 import type { Service } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
+import type { Scheduler } from '../core/scheduler.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, errorMessage, isAppError } from '../core/errors.ts';
 import type { Actor, NewUser, Page } from '../directory/model.ts';
@@ -21,8 +22,14 @@ export interface ImportDeps {
   db: Db;
   bus: EventBus;
   journal: Journal;
+  scheduler: Scheduler;
   directory: DirectoryService;
 }
+
+/** Runs never applied are forgotten after this many days (they hold names and dates of birth). */
+const DRAFT_DAYS = 30;
+/** Applied runs and their reports are kept this long, then forgotten. */
+const REPORT_DAYS = 365;
 
 export interface ImportRunView {
   id: number;
@@ -75,6 +82,30 @@ export class ImportService implements Service {
   constructor(deps: ImportDeps) {
     this.#d = deps;
     this.#store = new ImportStore(deps.db);
+    deps.scheduler.register({
+      name: 'imports.cleanup',
+      cron: '41 4 * * *',
+      description: `Oublie les imports jamais appliqués après ${DRAFT_DAYS} jours et les rapports après un an`,
+      run: async () => {
+        this.cleanup();
+      },
+    });
+  }
+
+  /** Forgets abandoned drafts and old reports (data minimisation). Returns how many runs went. */
+  cleanup(now = new Date()): number {
+    const day = 86_400_000;
+    let n = 0;
+    for (const run of this.#store.runs(100_000)) {
+      const age = now.getTime() - Date.parse(run.createdAt);
+      const draft = run.state === 'draft' || run.state === 'analysed';
+      if ((draft && age > DRAFT_DAYS * day) || (run.state !== 'applying' && run.state !== 'interrupted' && age > REPORT_DAYS * day)) {
+        this.#store.deleteRun(run.id);
+        n++;
+      }
+    }
+    if (n > 0) this.#d.journal.record('info', 'imports', 'imports.cleanup', `${n} ancien(s) import(s) oublié(s) (brouillons de plus de ${DRAFT_DAYS} jours, rapports de plus d’un an).`);
+    return n;
   }
 
   async start(): Promise<void> {
