@@ -83,6 +83,8 @@ t.test('a whole school year', async (t) => {
   const pupilRow = rows.find((r) => r.class === y1.pupils[0]?.classe);
   if (!pupilRow) throw new Error('no pupil row');
   t.same(await smbLogon(pupilRow.login as string, pupilRow.password as string), { ok: true, status: 'OK' }, 'an imported pupil logs on with the password of the CSV');
+  const seen = JSON.parse((await api.get(`/imports/${run.id}`)).body) as { report: { created: number; passwords: number } };
+  t.equal(seen.report.passwords, seen.report.created - 1, 'an initial password used at a logon is no longer counted as available');
   const report = await api.get(`/imports/${run.id}/report.csv`);
   t.match(report.body, /Création des comptes;/, 'the report lists the operations');
 

@@ -66,7 +66,9 @@ export async function importRoutes(app: FastifyInstance, opts: { imports: Import
     },
   );
 
-  app.get('/imports/:id', { schema: { tags, summary: 'Un import', params: idParam } }, async (req) => imports.getRun((req.params as { id: number }).id));
+  app.get('/imports/:id', { schema: { tags, summary: 'Un import', params: idParam } }, async (req) =>
+    imports.getRunWithPasswords((req.params as { id: number }).id),
+  );
 
   app.delete('/imports/:id', { schema: { tags, summary: 'Abandonne un import non appliqué', params: idParam } }, async (req, reply) => {
     const { id } = req.params as { id: number };

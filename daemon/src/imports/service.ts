@@ -182,6 +182,16 @@ export class ImportService implements Service {
     return this.view(this.#run(id));
   }
 
+  /** The run, with the number of initial passwords still kept (used or stale ones are forgotten). */
+  async getRunWithPasswords(id: number): Promise<ImportRunView> {
+    const view = this.getRun(id);
+    if (view.report && view.report.created > 0) {
+      const kept = await this.#d.directory.keptPasswords(this.#reportRows(id).flatMap((r) => (r.created && r.login ? [r.login] : [])));
+      view.report.passwords = kept.size;
+    }
+    return view;
+  }
+
   createRun(mode: ImportMode, actor: Actor): ImportRunView {
     return this.view(this.#store.createRun(mode, actor.name));
   }
