@@ -309,7 +309,11 @@ t.test('AAF, then SIECLE and a CSV for the same people: matched by name and date
     'the four AAF files are recognised',
   );
   t.equal(run.diff?.counts.create, people, 'pupils and staff from AAF; parents left out');
-  run = await api.applyAndWait(run.id);
+  // two clicks on "Appliquer": one apply
+  const [one, two] = await Promise.all([api.apply(run.id), api.apply(run.id)]);
+  t.same([one.status, two.status].sort(), [202, 409], 'the second apply is refused…');
+  t.equal((one.status === 409 ? one : two).json.code, 'IMPORT_BUSY', '…as busy');
+  run = await app.imports.settled(run.id);
   t.equal(run.report?.failed, 0);
   const users = await app.directory.allUsers();
   t.equal(users.filter((u) => u.nationalId?.startsWith('AAF:')).length, people, 'accounts keyed on the AAF jointure');

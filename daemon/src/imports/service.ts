@@ -77,6 +77,8 @@ export class ImportService implements Service {
   /** The apply under way (one at a time for the whole school). */
   #running: { id: number; done: Promise<void> } | null = null;
   #stopping = false;
+  /** An apply is between its checks and its launch (two clicks must not start two). */
+  #starting = false;
   #progress = new Map<number, { phase: string; label: string; done: number; total: number }>();
 
   constructor(deps: ImportDeps) {
@@ -286,9 +288,18 @@ export class ImportService implements Service {
    * the operations run in the background (`settled(id)` waits for them).
    */
   async apply(id: number, opts: { skipErrors?: boolean }, actor: Actor): Promise<ImportRunView> {
-    if (this.#running) {
-      throw new AppError('IMPORT_BUSY', `L’import n° ${this.#running.id} est en cours d’application : attendez qu’il se termine.`, 409);
+    if (this.#running || this.#starting) {
+      throw new AppError('IMPORT_BUSY', `Un import est en cours d’application${this.#running ? ` (n° ${this.#running.id})` : ''} : attendez qu’il se termine.`, 409);
     }
+    this.#starting = true;
+    try {
+      return await this.#apply(id, opts, actor);
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  async #apply(id: number, opts: { skipErrors?: boolean }, actor: Actor): Promise<ImportRunView> {
     const run = this.#run(id);
     if (run.state === 'interrupted' || (run.state === 'applying' && !this.#running)) {
       this.#d.journal.record('info', 'imports', 'imports.resumed', `Reprise de l’import n° ${id} (${actor.name}).`);
