@@ -3,7 +3,7 @@
  * accounts (stable ids first, then name + date of birth, ambiguities listed), compare. Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import type { AccountState, Profile, StaffFunction } from '../directory/model.ts';
+import type { Profile, UserSummary } from '../directory/model.ts';
 import {
   DIFF_ACTION_LABELS,
   type Candidate,
@@ -17,17 +17,9 @@ import {
   type TeamChange,
 } from './model.ts';
 
-/** An account of the school as the diff sees it. */
-export interface KnownAccount {
-  login: string;
-  givenName: string;
-  surname: string;
-  displayName: string;
-  profile: Profile;
-  staffFunction: StaffFunction | null;
-  classe: string | null;
-  state: AccountState;
-  nationalId: string | null;
+/** An account of the school as the diff sees it: the directory's summary, plus what imports recorded. */
+export interface KnownAccount
+  extends Pick<UserSummary, 'login' | 'givenName' | 'surname' | 'displayName' | 'profile' | 'staffFunction' | 'classe' | 'state' | 'nationalId'> {
   /** Ids recorded for this account by earlier imports (import_links). */
   ids: string[];
   birthDate: string | null;

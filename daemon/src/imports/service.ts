@@ -232,15 +232,7 @@ export class ImportService implements Service {
     if (files.length === 0) throw new AppError('IMPORT_NO_FILE', 'Ajoutez d’abord au moins un fichier (SIECLE, STS-Web, AAF ou CSV).', 400);
     const identities = this.#store.identities();
     const accounts: KnownAccount[] = (await this.#d.directory.allUsers()).map((u) => ({
-      login: u.login,
-      givenName: u.givenName,
-      surname: u.surname,
-      displayName: u.displayName,
-      profile: u.profile,
-      staffFunction: u.staffFunction,
-      classe: u.classe,
-      state: u.state,
-      nationalId: u.nationalId,
+      ...u,
       ids: identities.get(u.login)?.ids ?? [],
       birthDate: identities.get(u.login)?.birthDate ?? null,
     }));
