@@ -3,7 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import type { TrousseApp } from '../../daemon/src/app.ts';
+import { classSlug } from '../../daemon/src/directory/index.ts';
 import type { UserSummary } from '../../daemon/src/directory/model.ts';
 import { login, startTestApp, tempDir } from '../helpers.ts';
 import { smbLogon } from '../directory/smb.ts';
@@ -13,6 +15,20 @@ import { aafFileName, aafXml, makeSchool, midYear, nextYear, pupilsCsv, siecleXm
 const bySiecle = (users: UserSummary[], eleveId: string) => users.find((u) => u.nationalId === `SIECLE:${eleveId}`);
 const bySts = (users: UserSummary[], id: string) => users.find((u) => u.nationalId === `STS:${id}`);
 const active = (s: GenSchool) => s.pupils.filter((p) => p.leftOn === null);
+
+/** The groups of the structure in the directory match the file's: same codes, same pupils. */
+async function checkGroups(t: Test, app: TrousseApp, s: GenSchool, what: string): Promise<void> {
+  const users = await app.directory.allUsers();
+  const want = new Map<string, string[]>();
+  for (const p of active(s)) for (const g of p.groups) want.set(classSlug(g), [...(want.get(classSlug(g)) ?? []), bySiecle(users, p.eleveId)?.login ?? p.eleveId]);
+  const got = await app.directory.importedGroups();
+  t.ok(want.size > 0, `${what}: the files have groups`);
+  t.same(
+    Object.fromEntries(got.map((g) => [g.slug, [...g.members].sort()])),
+    Object.fromEntries([...want].map(([k, v]) => [k, v.sort()])),
+    `${what}: the groups of the structure (type G) with their pupils`,
+  );
+}
 
 t.test('a whole school year', async (t) => {
   const app = await startTestApp(t);
@@ -61,6 +77,7 @@ t.test('a whole school year', async (t) => {
     if (u.classe !== p.classe || u.givenName !== p.givenName || u.surname !== p.surname.toUpperCase()) t.fail(`pupil ${u.login}: ${u.classe} ${u.displayName}`);
   }
   t.pass('every pupil is in their class, names with their accents (surnames in capitals, as SIECLE gives them)');
+  await checkGroups(t, app, y1, 'first import');
   const classes = await app.directory.listClasses();
   for (const c of y1.classes) {
     const want = y1.teachers
@@ -116,8 +133,8 @@ t.test('a whole school year', async (t) => {
   const d2 = run.diff;
   if (!d2) throw new Error('no diff');
   t.same(
-    { create: d2.counts.create, update: d2.counts.update, move: d2.counts.move, disable: d2.counts.disable, reactivate: d2.counts.reactivate, teams: d2.teams },
-    { create: 0, update: 0, move: 0, disable: 0, reactivate: 0, teams: 0 },
+    { create: d2.counts.create, update: d2.counts.update, move: d2.counts.move, disable: d2.counts.disable, reactivate: d2.counts.reactivate, teams: d2.teams, groups: d2.groups.set },
+    { create: 0, update: 0, move: 0, disable: 0, reactivate: 0, teams: 0, groups: 0 },
     'an unchanged re-import changes nothing',
   );
   t.equal(d2.counts.unchanged, y1.pupils.length + y1.teachers.length);
@@ -186,6 +203,7 @@ t.test('a whole school year', async (t) => {
     if (u?.classe !== p.classe || u.state !== 'active') t.fail(`${p.eleveId}: ${u?.classe} ${u?.state}, expected ${p.classe}`);
   }
   t.pass('everyone who stays is active, in the new class, with the same login');
+  await checkGroups(t, app, y2, 'rollover');
   const retired = await app.directory.getUser(leaver.login);
   const days = (Date.parse(retired.purgeAfter ?? '') - Date.now()) / 86_400_000;
   t.ok(days > 89 && days <= 90, `erased after the grace period (${days.toFixed(1)} days)`);

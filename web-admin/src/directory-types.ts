@@ -4,7 +4,7 @@ export type Profile = 'eleve' | 'enseignant' | 'personnel';
 export type AccountState = 'active' | 'disabled' | 'deleted';
 /** Query value of GET /directory/users?state= (absent: all but deleted). */
 export type StateFilter = AccountState | 'all';
-export type GroupKind = 'profil' | 'classe' | 'equipe' | 'libre';
+export type GroupKind = 'profil' | 'classe' | 'equipe' | 'groupe' | 'libre';
 export type UserSort = 'name' | 'login' | 'classe';
 
 export const STAFF_FUNCTIONS = [

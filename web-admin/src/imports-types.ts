@@ -111,6 +111,7 @@ export interface DiffSummary {
   counts: Record<DiffAction, number>;
   classes: { create: string[]; remove: string[] };
   teams: number;
+  groups?: { set: number; remove: string[] };
   profiles: Profile[];
   untouchedManual: number;
   unresolved: number;

@@ -24,12 +24,13 @@ export const STAFF_FUNCTION_LABELS: Record<StaffFunction, string> = {
 };
 
 export type AccountState = 'active' | 'disabled' | 'deleted';
-export type GroupKind = 'classe' | 'equipe' | 'profil' | 'libre';
+export type GroupKind = 'classe' | 'equipe' | 'profil' | 'groupe' | 'libre';
 
 export const GROUP_KIND_LABELS: Record<GroupKind, string> = {
   classe: 'Classe',
   equipe: 'Équipe pédagogique',
   profil: 'Profil',
+  groupe: 'Groupe de la structure (import)',
   libre: 'Groupe libre',
 };
 

@@ -56,7 +56,7 @@ const groupSummary = {
   type: 'object',
   properties: {
     name: { type: 'string' },
-    kind: { type: 'string', enum: ['classe', 'equipe', 'profil', 'libre'] },
+    kind: { type: 'string', enum: ['classe', 'equipe', 'profil', 'groupe', 'libre'] },
     label: { type: 'string' },
     description: { type: 'string' },
     members: { type: 'integer' },
@@ -434,7 +434,7 @@ export async function directoryRoutes(app: FastifyInstance, opts: { directory: D
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { kind: { type: 'string', enum: ['classe', 'equipe', 'profil', 'libre'] } },
+          properties: { kind: { type: 'string', enum: ['classe', 'equipe', 'profil', 'groupe', 'libre'] } },
         },
         response: { 200: { type: 'object', properties: { items: { type: 'array', items: groupSummary } } } },
       },

@@ -1033,6 +1033,59 @@ export class DirectoryService implements Service {
   }
 
   /** Sets the teaching teams of several classes in one pass (imports). */
+  /** The groups of the national files' structure (kind `groupe`), by slug, with their members' logins. */
+  async importedGroups(): Promise<{ slug: string; name: string; label: string; members: string[] }[]> {
+    await this.#fresh();
+    const prefix = this.#views.importedGroupName('');
+    return [...this.#mirror.groups.values()]
+      .filter((g) => this.#views.kindOf(g) === 'groupe' && g.name.startsWith(prefix))
+      .map((g) => ({ slug: g.name.slice(prefix.length), name: g.name, label: g.description || g.name, members: this.#views.members(g).map((u) => u.login) }));
+  }
+
+  /**
+   * Sets the groups of the national files (SIECLE STRUCTURE type G, AAF groups) in one pass:
+   * each is created when missing (kind `groupe`, read-only by hand) and gets exactly these members.
+   */
+  async setImportedGroups(groups: { label: string; logins: string[] }[]): Promise<({ ok: true; name: string } | { ok: false; error: AppError })[]> {
+    return this.#write(async () =>
+      this.#d.dc.ldap.withClient(async (client) => {
+        const out: ({ ok: true; name: string } | { ok: false; error: AppError })[] = [];
+        for (const g of groups) {
+          try {
+            const label = cleanName(g.label, 'le nom du groupe');
+            const slug = classSlug(label);
+            if (!slug) throw new AppError('INVALID_NAME', `Le nom de groupe « ${label} » doit contenir au moins une lettre latine ou un chiffre.`, 400);
+            const dns: string[] = [];
+            for (const login of new Set(g.logins)) {
+              const u = this.#user(login);
+              if (this.#views.stateOf(u) !== 'deleted') dns.push(u.dn);
+            }
+            const name = this.#views.importedGroupName(slug);
+            const dn = await this.#ensureGroup(client, name, 'groupe', label);
+            await client.modify(dn, new Change({ operation: 'replace', modification: attr('member', dns) }));
+            out.push({ ok: true, name });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            out.push({ ok: false, error: err });
+          }
+        }
+        return out;
+      }),
+    );
+  }
+
+  /** Removes groups of the national files that the new year's files no longer have. */
+  async deleteImportedGroups(names: string[]): Promise<void> {
+    await this.#write(async () =>
+      this.#d.dc.ldap.withClient(async (client) => {
+        for (const name of names) {
+          const g = this.#mirror.groupByName(name);
+          if (g && this.#views.kindOf(g) === 'groupe') await client.del(g.dn);
+        }
+      }),
+    );
+  }
+
   async setTeams(teams: { classe: string; logins: string[] }[]): Promise<({ ok: true } | { ok: false; error: AppError })[]> {
     return this.#write(async () =>
       this.#d.dc.ldap.withClient(async (client) => {
@@ -1132,7 +1185,7 @@ export class DirectoryService implements Service {
     const slug = classSlug(label);
     if (!slug) throw new AppError('INVALID_NAME', `Le nom de groupe « ${label} » doit contenir au moins une lettre latine ou un chiffre.`, 400);
     const name = this.#views.freeGroupName(slug);
-    if (isReserved(name) || /^(classe|equipe)-/.test(slug) || PROFILES.some((p) => this.#views.profileGroupName(p) === name)) {
+    if (isReserved(name) || /^(classe|equipe|groupe)-/.test(slug) || PROFILES.some((p) => this.#views.profileGroupName(p) === name)) {
       throw new AppError('INVALID_NAME', `Le nom « ${name} » est réservé : choisissez-en un autre.`, 400);
     }
     await this.#write(async () => {

@@ -103,6 +103,11 @@ export class Views {
     return `${this.#cfg.groupPrefix}equipe-${slug}`;
   }
 
+  /** A group of the national files' structure (SIECLE STRUCTURE type G, AAF groups). */
+  importedGroupName(slug: string): string {
+    return `${this.#cfg.groupPrefix}groupe-${slug}`;
+  }
+
   freeGroupName(slug: string): string {
     return `${this.#cfg.groupPrefix}${slug}`;
   }
@@ -149,7 +154,7 @@ export class Views {
   }
 
   kindOf(g: GroupRecord): GroupKind {
-    const kind = /^trousse:(classe|equipe|profil|libre)$/.exec(g.marker)?.[1];
+    const kind = /^trousse:(classe|equipe|profil|groupe|libre)$/.exec(g.marker)?.[1];
     return (kind as GroupKind | undefined) ?? 'libre';
   }
 

@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Profile, UserSummary } from '../directory/model.ts';
+import { classSlug } from '../directory/index.ts';
 import {
   DIFF_ACTION_LABELS,
   type Candidate,
   type DiffAction,
   type DiffItem,
   type FieldChange,
+  type GroupChange,
   type ImportDiff,
   type ImportMode,
   type ImportedPerson,
@@ -32,6 +34,8 @@ export interface DiffInput {
   classes: string[];
   /** Current teaching teams: class name → teachers' logins. */
   teams: Map<string, string[]>;
+  /** Current groups of the files' structure (kind `groupe`), by slug. */
+  groups: { slug: string; name: string; label: string; members: string[] }[];
   /** Settled ambiguities: person key → the account's login, or null for "a new person". */
   resolutions: Record<string, string | null>;
 }
@@ -402,11 +406,52 @@ export function computeDiff(input: DiffInput): DiffResult {
     }
   }
 
+  // ---- groups of the structure (pupils' SIECLE type G / AAF groups) ------------------------
+  const groupSet: GroupChange[] = [];
+  const groupRemove: string[] = [];
+  if (profiles.includes('eleve') || files.some((f) => f.persons.some((p) => p.profile === 'eleve' && p.groups.length > 0))) {
+    const wanted = new Map<string, { label: string; members: MergedPerson[] }>();
+    for (const p of persons) {
+      if (p.profile !== 'eleve' || p.left || ambiguous.has(p)) continue;
+      for (const g of p.groups) {
+        const slug = groupSlug(g);
+        if (!slug) continue;
+        const entry = wanted.get(slug) ?? { label: g, members: [] };
+        entry.members.push(p);
+        wanted.set(slug, entry);
+      }
+    }
+    const current = new Map(input.groups.map((g) => [g.slug, g]));
+    const imported = (login: string) => {
+      const a = byLogin.get(login);
+      return a ? a.nationalId !== null || a.ids.length > 0 : false;
+    };
+    for (const [slug, w] of [...wanted].sort((x, y) => collate(x[1].label, y[1].label))) {
+      const now = current.get(slug);
+      const have = now?.members ?? [];
+      const logins = new Set(w.members.map((p) => p.login).filter((l): l is string => l !== null));
+      const kept = have.filter((l) => !imported(l) && !logins.has(l));
+      const added = w.members.filter((p) => !p.login || !have.includes(p.login)).map((p) => p.login ?? `${p.givenName} ${p.surname}`);
+      const removed = have.filter((l) => imported(l) && !logins.has(l));
+      if (now && added.length === 0 && removed.length === 0) continue;
+      groupSet.push({
+        label: w.label,
+        members: [...w.members.map((p) => ({ key: p.key, login: p.login })), ...kept.map((l) => ({ key: `login:${l}`, login: l }))],
+        added,
+        removed,
+      });
+    }
+    if (mode === 'rollover' && profiles.includes('eleve')) for (const g of input.groups) if (!wanted.has(g.slug)) groupRemove.push(g.name);
+  }
+
   const counts = Object.fromEntries(Object.keys(DIFF_ACTION_LABELS).map((k) => [k, 0])) as Record<DiffAction, number>;
   for (const it of items) for (const a of it.actions) counts[a]++;
   items.sort((x, y) => ORDER[x.actions[0] as DiffAction] - ORDER[y.actions[0] as DiffAction] || collate(x.displayName, y.displayName));
-  return { diff: { mode, counts, items, classes: { create, remove }, teams, profiles, untouchedManual }, persons };
+  return { diff: { mode, counts, items, classes: { create, remove }, teams, groups: { set: groupSet, remove: groupRemove }, profiles, untouchedManual }, persons };
 }
+
+/** The slug of a group code, as the directory names the group (`groupe-<slug>`). */
+export const groupSlug = classSlug;
 
 const ORDER: Record<DiffAction, number> = { error: 0, ambiguous: 1, create: 2, reactivate: 3, move: 4, update: 5, disable: 6, ignored: 7, unchanged: 8 };
 const collator = new Intl.Collator('fr', { numeric: true, sensitivity: 'base' });

@@ -166,12 +166,23 @@ export interface TeamChange {
   removed: string[];
 }
 
+/** A group of the files' structure (SIECLE STRUCTURE type G, AAF groups) to create or update. */
+export interface GroupChange {
+  /** The group's code in the files ("LATIN", "6BILANGUE"). */
+  label: string;
+  members: { key: string; login: string | null }[];
+  added: string[];
+  removed: string[];
+}
+
 export interface ImportDiff {
   mode: ImportMode;
   counts: Record<DiffAction, number>;
   items: DiffItem[];
   classes: { create: string[]; remove: string[] };
   teams: TeamChange[];
+  /** Groups to set, and (rollover) the names of imported groups the files no longer have. */
+  groups: { set: GroupChange[]; remove: string[] };
   /** Profiles the files cover (the rollover only retires accounts of these). */
   profiles: Profile[];
   /** Accounts left alone because nothing identifies them as imported (created by hand). */

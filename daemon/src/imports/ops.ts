@@ -34,7 +34,9 @@ export type Op =
   | { type: 'user.link'; payload: { links: LinkRow[] } }
   | { type: 'team.set'; payload: { teams: { classe: string; members: { key: string; login: string | null }[] }[] } }
   | { type: 'user.retire'; payload: { retires: { login: string; reason: string }[] } }
-  | { type: 'class.remove'; payload: { name: string } };
+  | { type: 'class.remove'; payload: { name: string } }
+  | { type: 'group.set'; payload: { groups: { label: string; members: { key: string; login: string | null }[] }[] } }
+  | { type: 'group.remove'; payload: { names: string[] } };
 
 export type OpType = Op['type'];
 
@@ -48,6 +50,8 @@ export const PHASE_LABELS: Record<OpType, string> = {
   'team.set': 'Équipes pédagogiques',
   'user.retire': 'Départs',
   'class.remove': 'Suppression des classes vides',
+  'group.set': 'Groupes (options, langues…)',
+  'group.remove': 'Suppression des groupes disparus',
 };
 
 /** Creations per journaled operation: small enough to resume quickly, few enough to add group members in bulk. */
@@ -67,6 +71,7 @@ export function weight(op: { type: string; payload: unknown }): number {
   if (op.type === 'user.retire') return (p.retires as unknown[]).length;
   if (op.type === 'class.create') return (p.names as unknown[]).length;
   if (op.type === 'team.set') return (p.teams as unknown[]).length;
+  if (op.type === 'group.set') return (p.groups as unknown[]).length;
   return 1;
 }
 
@@ -129,7 +134,11 @@ export function buildOps(result: DiffResult, accounts: KnownAccount[]): Op[] {
   if (diff.teams.length > 0) {
     ops.push({ type: 'team.set', payload: { teams: diff.teams.map((t) => ({ classe: t.classe, members: t.teachers.map((m) => ({ key: m.key, login: m.login })) })) } });
   }
+  if (diff.groups.set.length > 0) {
+    ops.push({ type: 'group.set', payload: { groups: diff.groups.set.map((g) => ({ label: g.label, members: g.members })) } });
+  }
   for (const batch of chunks(retires, BATCH)) ops.push({ type: 'user.retire', payload: { retires: batch } });
+  if (diff.groups.remove.length > 0) ops.push({ type: 'group.remove', payload: { names: diff.groups.remove } });
   for (const name of diff.classes.remove) ops.push({ type: 'class.remove', payload: { name } });
   return ops;
 }

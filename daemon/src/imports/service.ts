@@ -43,6 +43,7 @@ export interface ImportRunView {
     counts: Record<DiffAction, number>;
     classes: { create: string[]; remove: string[] };
     teams: number;
+    groups: { set: number; remove: string[] };
     profiles: string[];
     untouchedManual: number;
     unresolved: number;
@@ -164,6 +165,7 @@ export class ImportService implements Service {
             counts: diff.counts,
             classes: diff.classes,
             teams: diff.teams.length,
+            groups: { set: diff.groups?.set.length ?? 0, remove: diff.groups?.remove ?? [] },
             profiles: diff.profiles,
             untouchedManual: diff.untouchedManual,
             unresolved: diff.counts.ambiguous,
@@ -238,7 +240,8 @@ export class ImportService implements Service {
     }));
     const classes = await this.#d.directory.listClasses();
     const teams = new Map(classes.map((c) => [c.name, c.teachers.map((t) => t.login)]));
-    const result = computeDiff({ mode: run.mode, files, accounts, classes: classes.map((c) => c.name), teams, resolutions: run.resolutions });
+    const groups = await this.#d.directory.importedGroups();
+    const result = computeDiff({ mode: run.mode, files, accounts, classes: classes.map((c) => c.name), teams, groups, resolutions: run.resolutions });
     return { result, accounts };
   }
 
@@ -479,6 +482,22 @@ export class ImportService implements Service {
           }),
         };
       }
+      case 'group.set': {
+        const { groups } = op.payload as { groups: { label: string; members: { key: string; login: string | null }[] }[] };
+        const wanted = groups.map((g) => ({ label: g.label, logins: g.members.map((m) => m.login ?? this.#store.loginFor(m.key)).filter((l): l is string => l !== null) }));
+        const results = await dir.setImportedGroups(wanted);
+        return {
+          rows: results.map((r, i) => {
+            const g = wanted[i] as { label: string; logins: string[] };
+            return r.ok ? ok(null, r.name, null, `Groupe « ${g.label} » : ${g.logins.length} élève(s).`) : { login: null, name: g.label, classe: null, ok: false, message: r.error.message };
+          }),
+        };
+      }
+      case 'group.remove': {
+        const { names } = op.payload as { names: string[] };
+        await dir.deleteImportedGroups(names);
+        return { rows: names.map((n) => ok(null, n, null, `Groupe « ${n} » supprimé (absent des fichiers de la rentrée).`)) };
+      }
       case 'user.retire': {
         const { retires } = op.payload as { retires: { login: string; reason: string }[] };
         // an account already retired (an interrupted run) counts as done
@@ -598,5 +617,6 @@ function signature(diff: ImportDiff): string {
     items: diff.items.filter((i) => i.actions[0] !== 'unchanged').map((i) => [i.key, i.actions, i.login, i.classe, i.changes]),
     classes: diff.classes,
     teams: diff.teams.map((t) => [t.classe, t.teachers.map((m) => m.key)]),
+    groups: diff.groups ? [diff.groups.set.map((g) => [g.label, g.members.map((m) => m.key)]), diff.groups.remove] : null,
   });
 }

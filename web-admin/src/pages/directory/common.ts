@@ -103,6 +103,7 @@ export const GROUP_KIND_LABELS: Record<GroupKind, string> = {
   classe: 'Classes',
   equipe: 'Équipes pédagogiques',
   profil: 'Profils',
+  groupe: 'Groupes de la structure',
   libre: 'Groupes libres',
 };
 
@@ -110,6 +111,7 @@ export const GROUP_KIND_SINGULAR: Record<GroupKind, string> = {
   classe: 'Classe',
   equipe: 'Équipe pédagogique',
   profil: 'Profil',
+  groupe: 'Groupe de la structure',
   libre: 'Groupe libre',
 };
 

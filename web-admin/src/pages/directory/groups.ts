@@ -8,12 +8,13 @@ import { openDialog } from '../../widgets/dialog.ts';
 import { FieldError, textField } from '../../widgets/fields.ts';
 import { GROUP_KIND_LABELS, groupTitle, loadInto, paths, routes, toolbar } from './common.ts';
 
-const KIND_ORDER: GroupKind[] = ['classe', 'equipe', 'profil', 'libre'];
+const KIND_ORDER: GroupKind[] = ['classe', 'equipe', 'groupe', 'profil', 'libre'];
 
 export const KIND_EXPLANATIONS: Record<GroupKind, string> = {
   classe: 'Les élèves de chaque classe. Tenus à jour automatiquement quand un élève change de classe.',
   equipe: 'Les enseignants de chaque classe. Modifiez-les depuis la page de la classe.',
   profil: 'Tous les élèves, tous les enseignants, tous les personnels. Tenus à jour automatiquement.',
+  groupe: 'Les groupes des exports SIECLE ou AAF (langues, options…). Tenus à jour à chaque import.',
   libre: 'Vos groupes (options, clubs, projets…) : vous choisissez leurs membres.',
 };
 

@@ -121,6 +121,8 @@ function overviewCard(run: ImportRun, diff: DiffSummary): HTMLElement {
     ['Classes à créer', names(diff.classes.create)],
     ['Classes à supprimer (vides)', names(diff.classes.remove)],
     ['Équipes pédagogiques mises à jour', diff.teams ? plural(diff.teams, 'classe', 'classes') : 'aucune'],
+    ['Groupes (langues, options…) créés ou mis à jour', diff.groups?.set ? plural(diff.groups.set, 'groupe', 'groupes') : 'aucun'],
+    ['Groupes disparus à supprimer', diff.groups?.remove.length ? diff.groups.remove.join(', ') : 'aucun'],
     ['Profils concernés', diff.profiles.length ? diff.profiles.map((p) => PROFILE_PLURALS[p] ?? p).join(', ') : 'aucun'],
   ];
   return card(
