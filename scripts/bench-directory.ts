@@ -15,16 +15,15 @@
  * Uses the DC named by $TROUSSE_HARNESS (scripts/dev-dc.ts) or starts the tests' shared DC itself
  * (only one DC can run on the machine). Prints a French table and a last line `BENCH_JSON {...}`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../daemon/src/app.ts';
 import { createLogger } from '../daemon/src/core/logger.ts';
 import { escapeDnValue, filter } from '../daemon/src/dc/escape.ts';
 import { pupilPassword } from '../daemon/src/directory/passwords.ts';
-import { startSharedDc, stopSharedDc, type HarnessInfo } from '../tests/harness/shared-dc.ts';
-import { testConfig, treeDelete } from '../tests/helpers.ts';
+import { ldapTool, testConfig, treeDelete } from '../tests/helpers.ts';
+import { benchDc, secs } from './bench-common.ts';
 
 const TARGET_RATIO = 1.5;
 const TARGET_P95_MS = 100;
@@ -46,30 +45,13 @@ function person(i: number, tag: string) {
   };
 }
 
-function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${cmd}: ${stderr || err.message}`)) : resolve({ stdout, stderr }),
-    );
-  });
-}
-
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
 };
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
-const secs = (x: number): string => `${(x / 1000).toFixed(2)} s`;
 
-let own: HarnessInfo | null = null;
-let harnessFile = process.env.TROUSSE_HARNESS;
-if (!harnessFile) {
-  console.log('# démarrage d’un contrôleur de domaine de test…');
-  own = await startSharedDc();
-  harnessFile = join(own.dir, 'harness.json');
-  process.env.TROUSSE_HARNESS = harnessFile;
-}
-const h = JSON.parse(readFileSync(harnessFile, 'utf8')) as HarnessInfo;
+const { h, stop } = await benchDc();
 const work = mkdtempSync(join(tmpdir(), 'trousse-bench-dir-'));
 const tag = Math.random().toString(36).slice(2, 8).replace(/[0-9]/g, 'x');
 const app = await buildApp(
@@ -90,9 +72,6 @@ try {
 
   // ---- 1. raw LDIF through ldapadd ----
   const rawOu = `OU=raw-${tag},${base}`;
-  const pw = readFileSync(h.adminPasswordFile, 'utf8').trim();
-  const pwFile = join(work, 'admin.pw');
-  writeFileSync(pwFile, pw, { mode: 0o600 });
   const lines: string[] = [`dn: ${rawOu}`, 'objectClass: top', 'objectClass: organizationalUnit', '', `dn: CN=raw-grp1-${tag},${rawOu}`, 'objectClass: top', 'objectClass: group', `sAMAccountName: raw-grp1-${tag}`, 'gidNumber: 600001', '', `dn: CN=raw-grp2-${tag},${rawOu}`, 'objectClass: top', 'objectClass: group', `sAMAccountName: raw-grp2-${tag}`, 'gidNumber: 600002', ''];
   const setup = lines.join('\n');
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -133,11 +112,9 @@ try {
   const rawFile = join(work, 'raw.ldif');
   writeFileSync(setupFile, setup);
   writeFileSync(rawFile, [...users, members(`raw-grp1-${tag}`), members(`raw-grp2-${tag}`)].join('\n'));
-  const ldapEnv = { LDAPTLS_CACERT: h.caFile, LDAPTLS_REQCERT: 'allow' };
-  const ldapArgs = ['-H', 'ldaps://127.0.0.1', '-x', '-D', `Administrator@${app.dc.identity.realm}`, '-y', pwFile];
-  await sh('ldapadd', [...ldapArgs, '-f', setupFile], ldapEnv);
+  await ldapTool('ldapadd', ['-f', setupFile]);
   let t0 = performance.now();
-  await sh('ldapmodify', [...ldapArgs, '-f', rawFile], ldapEnv);
+  await ldapTool('ldapmodify', ['-f', rawFile]);
   results.rawMs = performance.now() - t0;
 
   // ---- 2. through the service ----
@@ -221,5 +198,5 @@ try {
   // tree deletes of thousands of accounts outlast one LDAP operation's timeout: ldapdelete does them
   for (const dn of [`OU=raw-${tag},${app.dc.identity.baseDn}`, `OU=bench-${tag},${app.dc.identity.baseDn}`]) await treeDelete(dn).catch((err) => console.error(String(err)));
   rmSync(work, { recursive: true, force: true });
-  if (own) await stopSharedDc(own);
+  await stop();
 }

@@ -16,7 +16,7 @@
  * Uses the DC named by $TROUSSE_HARNESS (scripts/dev-dc.ts) or starts the tests' shared DC itself
  * (only one DC can run on the machine). Prints a French table and a last line `BENCH_JSON {...}`.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,9 @@ import { buildApp, type TrousseApp } from '../daemon/src/app.ts';
 import { createLogger } from '../daemon/src/core/logger.ts';
 import { escapeDnValue } from '../daemon/src/dc/escape.ts';
 import { pupilPassword, staffPassword } from '../daemon/src/directory/passwords.ts';
-import { startSharedDc, stopSharedDc, type HarnessInfo } from '../tests/harness/shared-dc.ts';
-import { testConfig, treeDelete } from '../tests/helpers.ts';
+import type { HarnessInfo } from '../tests/harness/shared-dc.ts';
+import { ldapTool, testConfig, treeDelete } from '../tests/helpers.ts';
+import { benchDc, secs } from './bench-common.ts';
 import { makeSchool, siecleXml, stsXml } from '../tests/imports/generate.ts';
 
 const TARGET_RATIO = 1.5;
@@ -71,28 +72,11 @@ function overrides(tag: string): Record<string, unknown> {
   };
 }
 
-function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${cmd}: ${stderr || err.message}`)) : resolve({ stdout, stderr }),
-    );
-  });
-}
-
-const secs = (x: number): string => `${(x / 1000).toFixed(2)} s`;
 const mb = (x: number): string => `${(x / 1024 / 1024).toFixed(0)} Mo`;
 
 const N = arg('--pupils', 1000);
 const BIG = arg('--big', 10_000);
-let own: HarnessInfo | null = null;
-let harnessFile = process.env.TROUSSE_HARNESS;
-if (!harnessFile) {
-  console.log('# démarrage d’un contrôleur de domaine de test…');
-  own = await startSharedDc();
-  harnessFile = join(own.dir, 'harness.json');
-  process.env.TROUSSE_HARNESS = harnessFile;
-}
-const h = JSON.parse(readFileSync(harnessFile, 'utf8')) as HarnessInfo;
+const { h, harnessFile, stop } = await benchDc();
 const work = mkdtempSync(join(tmpdir(), 'trousse-bench-imp-'));
 const tag = Math.random().toString(36).slice(2, 8).replace(/[0-9]/g, 'x');
 const results: Record<string, number> = {};
@@ -114,11 +98,7 @@ try {
   // class OUs, a class group and a teaching-team group per class, users (pupils in their class
   // OU), then the memberships: class groups, the two profile groups, the teams.
   const rawOu = `OU=raw-${tag},${base()}`;
-  const pwFile = join(work, 'admin.pw');
-  writeFileSync(pwFile, readFileSync(h.adminPasswordFile, 'utf8').trim(), { mode: 0o600 });
   const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-  const ldapEnv = { LDAPTLS_CACERT: h.caFile, LDAPTLS_REQCERT: 'allow' };
-  const ldapArgs = ['-H', 'ldaps://127.0.0.1', '-x', '-D', `Administrator@${identity.realm}`, '-y', pwFile];
   writeFileSync(join(work, 'setup.ldif'), [`dn: ${rawOu}`, 'objectClass: top', 'objectClass: organizationalUnit', ''].join('\n'));
   let gid = 800_000;
   const group = (cn: string) => [`dn: CN=${cn},${rawOu}`, 'changetype: add', 'objectClass: top', 'objectClass: group', `sAMAccountName: ${cn}`, `gidNumber: ${++gid}`, 'groupType: -2147483646', ''].join('\n');
@@ -171,9 +151,9 @@ try {
   }
   for (const [g, dns] of members) ldif.push([`dn: CN=${g},${rawOu}`, 'changetype: modify', 'add: member', ...dns.map((dn) => `member: ${dn}`), '-', ''].join('\n'));
   writeFileSync(join(work, 'raw.ldif'), ldif.join('\n'));
-  await sh('ldapadd', [...ldapArgs, '-f', join(work, 'setup.ldif')], ldapEnv);
+  await ldapTool('ldapadd', ['-f', join(work, 'setup.ldif')]);
   let t0 = performance.now();
-  await sh('ldapmodify', [...ldapArgs, '-f', join(work, 'raw.ldif')], ldapEnv);
+  await ldapTool('ldapmodify', ['-f', join(work, 'raw.ldif')]);
   results.rawMs = performance.now() - t0;
 
   // ---- 2. the import ----
@@ -255,5 +235,5 @@ try {
     for (const ou of [`OU=raw-${tag},${base()}`, `OU=${escapeDnValue(a.config.directory.ou)},${base()}`]) await treeDelete(ou).catch((err) => console.error(String(err)));
   }
   rmSync(work, { recursive: true, force: true });
-  if (own) await stopSharedDc(own);
+  await stop();
 }

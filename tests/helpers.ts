@@ -106,23 +106,44 @@ async function removeTestOu(app: TrousseApp): Promise<void> {
  * the daemon's LDAP client: a tree of a thousand accounts takes Samba 20 to 50 s, far beyond one
  * operation's timeout, and what a test leaves behind slows every later search of the run.
  */
-export function treeDelete(dn: string): Promise<void> {
+export async function treeDelete(dn: string): Promise<void> {
+  try {
+    await ldapTool('ldapdelete', ['-e', '!1.2.840.113556.1.4.805', dn], 300_000);
+  } catch (err) {
+    // 32: no such object (already gone)
+    if ((err as { code?: unknown }).code !== 32) throw err;
+  }
+}
+
+let adminPasswordDir: string | null = null;
+
+/**
+ * Arguments and environment for an OpenLDAP client (ldapadd, ldapmodify, ldapdelete) bound as the
+ * shared DC's Administrator. The password goes through a private file (removed when the process
+ * exits), never the command line.
+ */
+export function adminLdap(): { args: string[]; env: NodeJS.ProcessEnv } {
   const h = readHarness();
-  const dir = mkdtempSync(join(tmpdir(), 'trousse-del-'));
-  const pw = join(dir, 'pw');
-  writeFileSync(pw, readFileSync(h.adminPasswordFile, 'utf8').trim(), { mode: 0o600 });
-  return new Promise<void>((resolve, reject) => {
-    execFile(
-      'ldapdelete',
-      ['-H', 'ldaps://127.0.0.1', '-x', '-D', `Administrator@${h.school.dnsDomain.toUpperCase()}`, '-y', pw, '-e', '!1.2.840.113556.1.4.805', dn],
-      { env: { ...process.env, LDAPTLS_CACERT: h.caFile, LDAPTLS_REQCERT: 'allow' }, timeout: 300_000 },
-      (err, _stdout, stderr) => {
-        rmSync(dir, { recursive: true, force: true });
-        // 32: no such object (already gone)
-        if (err && (err as { code?: unknown }).code !== 32) reject(new Error(`ldapdelete ${dn}: ${stderr || err.message}`));
-        else resolve();
-      },
-    );
+  if (!adminPasswordDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'trousse-ldap-'));
+    writeFileSync(join(dir, 'pw'), readFileSync(h.adminPasswordFile, 'utf8').trim(), { mode: 0o600 });
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    adminPasswordDir = dir;
+  }
+  return {
+    args: ['-H', 'ldaps://127.0.0.1', '-x', '-D', `Administrator@${h.school.dnsDomain.toUpperCase()}`, '-y', join(adminPasswordDir, 'pw')],
+    env: { ...process.env, LDAPTLS_CACERT: h.caFile, LDAPTLS_REQCERT: 'allow' },
+  };
+}
+
+/** Runs an OpenLDAP client as the Administrator; the error carries the tool's exit code (`code`). */
+export function ldapTool(tool: 'ldapadd' | 'ldapmodify' | 'ldapdelete', args: string[], timeoutMs = 600_000): Promise<{ stdout: string; stderr: string }> {
+  const { args: base, env } = adminLdap();
+  return new Promise((resolve, reject) => {
+    execFile(tool, [...base, ...args], { env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve({ stdout, stderr });
+      reject(Object.assign(new Error(`${tool}: ${stderr || err.message}`), { code: (err as { code?: unknown }).code }));
+    });
   });
 }
 

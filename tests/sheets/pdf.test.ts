@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { accountsCsv, csvLine } from '../../daemon/src/sheets/csv.ts';
+import { accountsCsv, csvLine } from '../../daemon/src/core/csv.ts';
 import {
   ALREADY_GIVEN,
   CARDS_PER_PAGE,

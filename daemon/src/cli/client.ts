@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { loadConfigFile } from '../core/config.ts';
 import { AppError } from '../core/errors.ts';
 import { runtimeFile } from './run.ts';
@@ -39,24 +40,54 @@ export function resolveTarget(opts: { url?: string; config?: string; data?: stri
   return { url: url as string, token, dataDir };
 }
 
-/** Calls the daemon's API; errors become AppErrors carrying the daemon's French message. */
-export async function callApi<T>(target: Target, method: string, path: string, body?: unknown): Promise<T> {
+/** A request body: JSON, or a file streamed as raw bytes. */
+export type RequestBody = { json: unknown } | { stream: Readable; length: number };
+
+/**
+ * Calls the daemon's API and returns the raw answer (files: CSV, PDF); errors become AppErrors
+ * carrying the daemon's French message.
+ */
+export async function callRaw(target: Target, method: string, path: string, body?: RequestBody, timeoutMs = 10 * 60_000): Promise<Buffer> {
   if (!target.token) {
     throw new AppError('NO_TOKEN', 'Aucun jeton d’API : créez-en un dans la console (Paramètres) et passez-le dans la variable TROUSSE_TOKEN.');
+  }
+  const headers: Record<string, string> = { authorization: `Bearer ${target.token}` };
+  let payload: RequestInit['body'];
+  if (body && 'stream' in body) {
+    headers['content-type'] = 'application/octet-stream';
+    headers['content-length'] = String(body.length);
+    payload = Readable.toWeb(body.stream) as ReadableStream;
+  } else if (body) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body.json);
   }
   let r: Response;
   try {
     r = await fetch(new URL(`/api/v1${path}`, target.url), {
       method,
-      headers: { authorization: `Bearer ${target.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(60_000),
-    });
+      headers,
+      body: payload,
+      signal: AbortSignal.timeout(timeoutMs),
+      ...(body && 'stream' in body ? { duplex: 'half' } : {}),
+    } as RequestInit);
   } catch (err) {
     throw new AppError('NO_DAEMON', `Le démon ne répond pas à ${target.url} : ${(err as Error).message}`);
   }
-  if (r.status === 204) return undefined as T;
-  const payload = (await r.json().catch(() => ({}))) as { message?: string; code?: string };
-  if (!r.ok) throw new AppError(payload.code ?? `HTTP_${r.status}`, payload.message ?? `Erreur ${r.status}`, r.status);
-  return payload as T;
+  const buf = Buffer.from(await r.arrayBuffer());
+  if (!r.ok) {
+    let error: { code?: string; message?: string } = {};
+    try {
+      error = JSON.parse(buf.toString('utf8')) as typeof error;
+    } catch {
+      /* not JSON */
+    }
+    throw new AppError(error.code ?? `HTTP_${r.status}`, error.message ?? `Erreur ${r.status}`, r.status);
+  }
+  return buf;
+}
+
+/** Calls the daemon's API with JSON; errors become AppErrors carrying the daemon's French message. */
+export async function callApi<T>(target: Target, method: string, path: string, body?: unknown): Promise<T> {
+  const buf = await callRaw(target, method, path, body === undefined ? undefined : { json: body }, 60_000);
+  return (buf.length === 0 ? undefined : JSON.parse(buf.toString('utf8'))) as T;
 }

@@ -1,11 +1,10 @@
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { AppError } from '../core/errors.ts';
 import { DIFF_ACTION_LABELS, type DiffAction, type DiffItem } from '../imports/model.ts';
 import type { ImportRunView } from '../imports/service.ts';
 import { parseFlags } from './args.ts';
-import { callApi, resolveTarget, type Target } from './client.ts';
+import { callApi, callRaw, resolveTarget, type Target } from './client.ts';
 
 export const IMPORT_USAGE = `  trousse import FICHIER... [--apply] [--rentree] [--ignorer-erreurs] [--passwords-csv SORTIE.csv] [--details]
                                         lit des exports SIECLE, STS-Web, AAF ou CSV et affiche les différences
@@ -31,39 +30,6 @@ function splitArgs(argv: string[], allowed: Record<string, 'string' | 'number' |
     if (kind && kind !== 'boolean' && !a.includes('=') && argv[i + 1] !== undefined) flags.push(argv[++i] as string);
   }
   return { files, flags };
-}
-
-/** Sends a raw body or fetches a binary answer; errors carry the daemon's French message. */
-async function callRaw(target: Target, method: string, path: string, body?: { stream: Readable; length: number }, json?: unknown): Promise<Buffer> {
-  if (!target.token) throw new AppError('NO_TOKEN', 'Aucun jeton d’API : créez-en un dans la console (Paramètres) et passez-le dans la variable TROUSSE_TOKEN.');
-  const headers: Record<string, string> = { authorization: `Bearer ${target.token}` };
-  if (body) {
-    headers['content-type'] = 'application/octet-stream';
-    headers['content-length'] = String(body.length);
-  } else if (json !== undefined) headers['content-type'] = 'application/json';
-  let r: Response;
-  try {
-    r = await fetch(new URL(`/api/v1${path}`, target.url), {
-      method,
-      headers,
-      body: body ? (Readable.toWeb(body.stream) as ReadableStream) : json !== undefined ? JSON.stringify(json) : undefined,
-      signal: AbortSignal.timeout(10 * 60_000),
-      ...(body ? { duplex: 'half' } : {}),
-    } as RequestInit);
-  } catch (err) {
-    throw new AppError('NO_DAEMON', `Le démon ne répond pas à ${target.url} : ${(err as Error).message}`);
-  }
-  const buf = Buffer.from(await r.arrayBuffer());
-  if (!r.ok) {
-    let payload: { code?: string; message?: string } = {};
-    try {
-      payload = JSON.parse(buf.toString('utf8')) as typeof payload;
-    } catch {
-      /* not JSON */
-    }
-    throw new AppError(payload.code ?? `HTTP_${r.status}`, payload.message ?? `Erreur ${r.status}`, r.status);
-  }
-  return buf;
 }
 
 function describe(it: DiffItem): string {
@@ -203,7 +169,7 @@ export async function runSheets(argv: string[], out: (line: string) => void): Pr
   if (Object.keys(body).length !== 1) throw new AppError('CLI_ARG', 'Choisissez une seule sélection : --class C, --group G ou --import N.');
   if (f['reset-missing']) body.resetMissing = true;
   const target = resolveTarget({ url: f.url as string | undefined, config: f.config as string | undefined, data: f.data as string | undefined });
-  const pdf = await callRaw(target, 'POST', '/sheets', undefined, body);
+  const pdf = await callRaw(target, 'POST', '/sheets', { json: body });
   writeFileSync(String(f.out), pdf, { mode: 0o600 });
   out(`Fiches écrites dans ${String(f.out)} (${Math.ceil(pdf.length / 1024)} Ko). Imprimez-les, découpez-les, puis détruisez le fichier.`);
   return 0;

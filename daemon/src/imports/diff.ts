@@ -317,7 +317,7 @@ export function computeDiff(input: DiffInput): DiffResult {
     const inAmbiguity = new Set([...ambiguous.values()].flat().map((c) => c.login));
     for (const a of accounts) {
       if (a.state === 'deleted' || matched.has(a.login) || inAmbiguity.has(a.login) || !profiles.includes(a.profile)) continue;
-      if (!a.nationalId && a.ids.length === 0) {
+      if (!isImported(a)) {
         untouchedManual++;
         continue;
       }
@@ -380,19 +380,10 @@ export function computeDiff(input: DiffInput): DiffResult {
         teachersOf.set(name.toLowerCase(), [...(teachersOf.get(name.toLowerCase()) ?? []), p]);
       }
     }
-    const imported = (login: string) => {
-      const a = byLogin.get(login);
-      return a ? a.nationalId !== null || a.ids.length > 0 : false;
-    };
     for (const [lower, classe] of [...teamClasses].sort((x, y) => collate(x[1], y[1]))) {
       if (remove.includes(classe)) continue;
-      const current = input.teams.get(classe) ?? [];
       const wanted = teachersOf.get(lower) ?? [];
-      const wantedLogins = new Set(wanted.map((p) => p.login).filter((l): l is string => l !== null));
-      // teachers added by hand (no import identity) stay in the team
-      const kept = current.filter((l) => !imported(l) && !wantedLogins.has(l));
-      const added = wanted.filter((p) => !p.login || !current.includes(p.login)).map((p) => p.login ?? `${p.givenName} ${p.surname}`);
-      const removed = current.filter((l) => imported(l) && !wantedLogins.has(l));
+      const { kept, added, removed } = membership(wanted, input.teams.get(classe) ?? [], byLogin);
       if (added.length === 0 && removed.length === 0) continue;
       teams.push({
         classe,
@@ -422,17 +413,9 @@ export function computeDiff(input: DiffInput): DiffResult {
       }
     }
     const current = new Map(input.groups.map((g) => [g.slug, g]));
-    const imported = (login: string) => {
-      const a = byLogin.get(login);
-      return a ? a.nationalId !== null || a.ids.length > 0 : false;
-    };
     for (const [slug, w] of [...wanted].sort((x, y) => collate(x[1].label, y[1].label))) {
       const now = current.get(slug);
-      const have = now?.members ?? [];
-      const logins = new Set(w.members.map((p) => p.login).filter((l): l is string => l !== null));
-      const kept = have.filter((l) => !imported(l) && !logins.has(l));
-      const added = w.members.filter((p) => !p.login || !have.includes(p.login)).map((p) => p.login ?? `${p.givenName} ${p.surname}`);
-      const removed = have.filter((l) => imported(l) && !logins.has(l));
+      const { kept, added, removed } = membership(w.members, now?.members ?? [], byLogin);
       if (now && added.length === 0 && removed.length === 0) continue;
       groupSet.push({
         label: w.label,
@@ -448,6 +431,25 @@ export function computeDiff(input: DiffInput): DiffResult {
   for (const it of items) for (const a of it.actions) counts[a]++;
   items.sort((x, y) => ORDER[x.actions[0] as DiffAction] - ORDER[y.actions[0] as DiffAction] || collate(x.displayName, y.displayName));
   return { diff: { mode, counts, items, classes: { create, remove }, teams, groups: { set: groupSet, remove: groupRemove }, profiles, untouchedManual }, persons };
+}
+
+/** An account that an import made or recognised (it carries a national id or a recorded link). */
+function isImported(a: KnownAccount | undefined): boolean {
+  return a !== undefined && (a.nationalId !== null || a.ids.length > 0);
+}
+
+/**
+ * A team or group the files describe, against its current members: who comes in, who goes (only
+ * imported accounts: members added by hand are kept).
+ */
+function membership(wanted: MergedPerson[], current: string[], byLogin: Map<string, KnownAccount>): { kept: string[]; added: string[]; removed: string[] } {
+  const logins = new Set(wanted.map((p) => p.login).filter((l): l is string => l !== null));
+  const imported = (login: string) => isImported(byLogin.get(login));
+  return {
+    kept: current.filter((l) => !imported(l) && !logins.has(l)),
+    added: wanted.filter((p) => !p.login || !current.includes(p.login)).map((p) => p.login ?? `${p.givenName} ${p.surname}`),
+    removed: current.filter((l) => imported(l) && !logins.has(l)),
+  };
 }
 
 /** The slug of a group code, as the directory names the group (`groupe-<slug>`). */

@@ -7,9 +7,8 @@ import type { Scheduler } from '../core/scheduler.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, errorMessage, isAppError } from '../core/errors.ts';
 import type { Actor, NewUser, Page } from '../directory/model.ts';
-import type { DirectoryService } from '../directory/service.ts';
-import { searchKey, matchesQuery } from '../directory/search.ts';
-import { accountsCsv, csvLine } from '../sheets/csv.ts';
+import { matchesQuery, searchKey, type DirectoryService } from '../directory/index.ts';
+import { accountsCsv, csvFile } from '../core/csv.ts';
 import { computeDiff, type DiffResult, type KnownAccount } from './diff.ts';
 import { DIFF_ACTION_LABELS, IMPORT_KIND_LABELS, type DiffAction, type DiffItem, type ImportDiff, type ImportMode } from './model.ts';
 import { buildOps, PHASE_LABELS, weight, type LinkRow, type NewPerson, type OpType } from './ops.ts';
@@ -579,18 +578,16 @@ export class ImportService implements Service {
 
   reportCsv(id: number): string {
     const run = this.#run(id);
-    const lines = ['\ufeff' + csvLine(['Opération', 'Identifiant', 'Nom', 'Classe', 'Résultat', 'Message'])];
-    for (const r of this.#reportRows(id)) {
-      lines.push(csvLine([PHASE_LABELS[r.op as OpType] ?? r.op, r.login, r.name, r.classe, r.ok ? 'OK' : 'ÉCHEC', r.message]));
-    }
+    const lines: (string | null)[][] = [];
+    for (const r of this.#reportRows(id)) lines.push([PHASE_LABELS[r.op as OpType] ?? r.op, r.login, r.name, r.classe, r.ok ? 'OK' : 'ÉCHEC', r.message]);
     for (const it of run.diff?.items ?? []) {
       const a = it.actions[0] as DiffAction;
       if (a === 'error' || a === 'ignored' || a === 'ambiguous') {
         const what = a === 'error' && !run.skipErrors ? 'ERREUR' : 'NON IMPORTÉ';
-        lines.push(csvLine([DIFF_ACTION_LABELS[a], it.login, it.displayName, it.classe, what, [it.file, it.where, it.reason].filter(Boolean).join(' — ')]));
+        lines.push([DIFF_ACTION_LABELS[a], it.login, it.displayName, it.classe, what, [it.file, it.where, it.reason].filter(Boolean).join(' — ')]);
       }
     }
-    return `${lines.join('\r\n')}\r\n`;
+    return csvFile(['Opération', 'Identifiant', 'Nom', 'Classe', 'Résultat', 'Message'], lines);
   }
 
   /** The accounts this run created, with their initial passwords while they are kept. */

@@ -2,8 +2,8 @@ import { AppError } from '../core/errors.ts';
 import type { Journal } from '../core/journal.ts';
 import type { Service } from '../core/lifecycle.ts';
 import { PROFILE_LABELS, type Actor, type UserSummary } from '../directory/model.ts';
-import type { DirectoryService } from '../directory/service.ts';
-import type { ImportService } from '../imports/service.ts';
+import type { DirectoryService } from '../directory/index.ts';
+import type { ImportService } from '../imports/index.ts';
 import type { SheetCard } from './pdf.ts';
 
 export interface SheetsDeps {

@@ -19,9 +19,14 @@ function csvField(value: string | number | null): string {
   return /[;"\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** Generic helper used by both: one CSV line (without its line end) from fields with the same quoting rules. */
+/** One CSV line (without its line end) from fields with the same quoting rules. */
 export function csvLine(fields: (string | number | null)[]): string {
   return fields.map(csvField).join(';');
+}
+
+/** A whole CSV file: the header, then one line per row, with the BOM and CRLF line ends. */
+export function csvFile(header: string[], rows: (string | number | null)[][]): string {
+  return BOM + [header, ...rows].map(csvLine).join(EOL) + EOL;
 }
 
 /** One account of the new-accounts CSV. */
@@ -40,7 +45,8 @@ export interface AccountCsvRow {
  * prefixed with ' (CSV injection in spreadsheet software).
  */
 export function accountsCsv(rows: AccountCsvRow[]): string {
-  const lines = [csvLine(['login', 'password', 'class', 'name'])];
-  for (const r of rows) lines.push(csvLine([r.login, r.password, r.classe, r.name]));
-  return BOM + lines.join(EOL) + EOL;
+  return csvFile(
+    ['login', 'password', 'class', 'name'],
+    rows.map((r) => [r.login, r.password, r.classe, r.name]),
+  );
 }
