@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,8 @@ export function testConfig(dataDir: string, h: HarnessInfo, overrides: Record<st
     dataDir,
     http: { host: '127.0.0.1', port: 0 },
     log: { level: 'silent' },
+    // shares write the DC's one include: only the shares tests (serial) turn them on
+    shares: { enabled: false, includeFile: h.sharesInclude, root: join(dataDir, 'srv') },
     dc: {
       managed: false,
       serviceName: null,
@@ -78,6 +80,8 @@ export async function startTestApp(
 ): Promise<TrousseApp> {
   const h = readHarness();
   const dir = reuse?.dataDir ?? tempDir(t);
+  // an appliance's data and share folders are traversable by the school's accounts (smbd opens them as the user)
+  chmodSync(dir, 0o755);
   const settings = reuse?.overrides ?? isolatedOverrides(join(dir, 'homes'), overrides);
   const app = await buildApp(testConfig(dir, h, settings), { logger: createLogger('silent') });
   t.teardown(async () => {

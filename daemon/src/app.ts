@@ -25,6 +25,7 @@ import { SystemService, systemRoutes, type SystemStatus } from './system/index.t
 import { DirectoryService, directoryRoutes } from './directory/index.ts';
 import { ImportService, importRoutes } from './imports/index.ts';
 import { SheetsService, sheetsRoutes } from './sheets/index.ts';
+import { SharesService, sharesRoutes } from './shares/index.ts';
 import { TROUSSE_VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -45,6 +46,7 @@ export interface TrousseApp {
   directory: DirectoryService;
   imports: ImportService;
   sheets: SheetsService;
+  shares: SharesService;
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   readiness(): Readiness;
@@ -103,7 +105,9 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     directory,
     imports,
   });
+  const shares = new SharesService({ config, log: log.child({ service: 'shares' }), db, bus, journal, scheduler, dc, directory });
   lifecycle.add(directory);
+  lifecycle.add(shares);
   lifecycle.add(imports);
   lifecycle.add(sheets);
 
@@ -178,6 +182,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
       await api.register(directoryRoutes, { directory, audit });
       await api.register(importRoutes, { imports, audit, tmpDir: join(config.dataDir, 'tmp') });
       await api.register(sheetsRoutes, { sheets, audit });
+      await api.register(sharesRoutes, { shares, audit });
       await api.register(systemRoutes, { status, journal, audit, scheduler });
     },
     { prefix: '/api/v1' },
@@ -219,6 +224,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     directory,
     imports,
     sheets,
+    shares,
     scheduler,
     lifecycle,
     readiness,

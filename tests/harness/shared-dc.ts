@@ -4,7 +4,7 @@
  * /etc/samba). Test files read its description from the file named by $TROUSSE_HARNESS and
  * build their own in-process daemons against it (dc.managed = false), each with its own data.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,42 @@ export const MAIN = join(REPO, 'daemon/src/main.ts');
 
 export const TEST_SCHOOL = { uai: '0999999Z', name: 'Collège des Tests', dnsDomain: 'trousse-test.lan' };
 
+/**
+ * A classroom PC for the shares tests: a network namespace joined to the server by a veth pair.
+ * The DC also listens on the server's end, so the PC reaches it only through the network.
+ */
+export const CLASSROOM_PC = { netns: 'trousse-pc1', serverIp: '10.231.0.1', pcIp: '10.231.0.2', serverIf: 'trs-srv1', pcIf: 'trs-pc1' };
+
+function ip(args: string[]): { ok: boolean; err: string } {
+  const r = spawnSync('ip', args, { encoding: 'utf8' });
+  return { ok: r.status === 0, err: (r.stderr ?? '').trim() };
+}
+
+/** Creates the classroom PC's namespace (removing a leftover one first). Throws when the machine cannot (no CAP_NET_ADMIN). */
+export function createClassroomPc(): void {
+  const pc = CLASSROOM_PC;
+  removeClassroomPc();
+  const steps = [
+    ['netns', 'add', pc.netns],
+    ['link', 'add', pc.serverIf, 'type', 'veth', 'peer', 'name', pc.pcIf],
+    ['link', 'set', pc.pcIf, 'netns', pc.netns],
+    ['addr', 'add', `${pc.serverIp}/24`, 'dev', pc.serverIf],
+    ['link', 'set', pc.serverIf, 'up'],
+    ['-n', pc.netns, 'addr', 'add', `${pc.pcIp}/24`, 'dev', pc.pcIf],
+    ['-n', pc.netns, 'link', 'set', pc.pcIf, 'up'],
+    ['-n', pc.netns, 'link', 'set', 'lo', 'up'],
+  ];
+  for (const s of steps) {
+    const r = ip(s);
+    if (!r.ok) throw new Error(`cannot create the classroom PC namespace (ip ${s.join(' ')}: ${r.err}); the tests need CAP_NET_ADMIN and CAP_SYS_ADMIN`);
+  }
+}
+
+export function removeClassroomPc(): void {
+  ip(['netns', 'del', CLASSROOM_PC.netns]);
+  ip(['link', 'del', CLASSROOM_PC.serverIf]);
+}
+
 export interface HarnessInfo {
   dir: string;
   dataDir: string;
@@ -23,6 +59,8 @@ export interface HarnessInfo {
   url: string;
   pid: number;
   smbConf: string;
+  /** The smb.conf include of the school's shares (tests that enable shares write it, one at a time). */
+  sharesInclude: string;
   caFile: string;
   adminPasswordFile: string;
   initialAdminPasswordFile: string;
@@ -47,6 +85,7 @@ export async function waitReady(url: string, timeoutMs: number, pid: number): Pr
 }
 
 export async function startSharedDc(): Promise<HarnessInfo> {
+  createClassroomPc();
   const dir = mkdtempSync(join(tmpdir(), 'trousse-test-'));
   const dataDir = join(dir, 'data');
   const configFile = join(dir, 'config.json');
@@ -58,9 +97,10 @@ export async function startSharedDc(): Promise<HarnessInfo> {
         dataDir,
         http: { host: '127.0.0.1', port: 0 },
         log: { level: 'info' },
+        shares: { enabled: false },
         dc: {
           managed: true,
-          interfaces: ['lo'],
+          interfaces: ['lo', `${CLASSROOM_PC.serverIp}/24`],
           hostName: 'dc1',
           restart: { initialDelayMs: 500, maxDelayMs: 5000, stableAfterMs: 10000 },
           healthIntervalMs: 1000,
@@ -94,6 +134,7 @@ export async function startSharedDc(): Promise<HarnessInfo> {
     url,
     pid,
     smbConf: join(dataDir, 'samba/etc/smb.conf'),
+    sharesInclude: join(dataDir, 'samba/etc/trousse-shares.conf'),
     caFile: join(dataDir, 'samba/private/tls/ca.pem'),
     adminPasswordFile: join(dataDir, 'secrets/dc-admin.password'),
     initialAdminPasswordFile: join(dataDir, 'secrets/initial-admin.password'),
@@ -121,6 +162,7 @@ export async function stopSharedDc(info: HarnessInfo, keepDir = false): Promise<
     await terminateAll(left);
   }
   if (!keepDir) rmSync(info.dir, { recursive: true, force: true });
+  removeClassroomPc();
   return problems;
 }
 

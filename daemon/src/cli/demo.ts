@@ -21,6 +21,9 @@ export function demoConfig(dataDir: string, port: number): TrousseConfig {
       dataDir,
       http: { host: '127.0.0.1', port },
       dc: { managed: true, interfaces: ['lo'], hostName: 'trousse' },
+      // the demo keeps its school's folders with its data (an appliance uses /srv/trousse)
+      directory: { homeRoot: join(dataDir, 'srv', 'homes') },
+      shares: { root: join(dataDir, 'srv') },
       log: { level: process.env.TROUSSE_LOG_LEVEL ?? 'info' },
     },
     process.cwd(),

@@ -68,6 +68,17 @@ export interface DirectoryConfig {
   homeRoot: string;
 }
 
+export interface SharesConfig {
+  /** false: Trousse neither writes the shares' configuration nor creates folders (tests of other capabilities). */
+  enabled: boolean;
+  /** Where the class, common, group and profile folders live (homes are directory.homeRoot). */
+  root: string;
+  /** The smb.conf include Trousse generates. Default: <dataDir>/samba/etc/trousse-shares.conf (managed DC), /etc/samba/trousse-shares.conf otherwise. */
+  includeFile: string;
+  /** The server's name in the paths Windows PCs use (\\<serverName>\perso\…). Default: dc.hostName. */
+  serverName: string;
+}
+
 export interface TrousseConfig {
   school: SchoolConfig;
   dataDir: string;
@@ -76,6 +87,7 @@ export interface TrousseConfig {
   dc: DcConfig;
   auth: AuthConfig;
   directory: DirectoryConfig;
+  shares: SharesConfig;
 }
 
 /** A partial config as written in the file; defaults fill the rest. */
@@ -191,6 +203,17 @@ export const configSchema = {
         firstUidNumber: { type: 'integer', minimum: 1000, maximum: 2_000_000, default: 30_000 },
         firstGidNumber: { type: 'integer', minimum: 1000, maximum: 2_000_000, default: 20_000 },
         homeRoot: { type: 'string', pattern: '^/[^\\0]*$', default: '/srv/trousse/homes' },
+      },
+    },
+    shares: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        root: { type: 'string', pattern: '^/[^\\0]*$', default: '/srv/trousse' },
+        includeFile: { type: 'string', pattern: '^/[^\\0]*$' },
+        serverName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,14}$' },
       },
     },
   },
@@ -310,6 +333,8 @@ export function parseConfig(input: unknown, baseDir: string, source = 'la config
   if (cfg.dc.caFile) cfg.dc.caFile = abs(cfg.dc.caFile);
   if (cfg.dc.adminPasswordFile) cfg.dc.adminPasswordFile = abs(cfg.dc.adminPasswordFile);
   if (!cfg.dc.managed && !cfg.dc.smbConf) cfg.dc.smbConf = '/etc/samba/smb.conf';
+  cfg.shares.includeFile ??= cfg.dc.managed ? resolve(cfg.dataDir, 'samba/etc/trousse-shares.conf') : '/etc/samba/trousse-shares.conf';
+  cfg.shares.serverName ??= cfg.dc.hostName;
   return cfg;
 }
 

@@ -40,6 +40,8 @@ export interface BusEvents {
   'session.ended': { sessionId: string };
   /** An account was erased for good: capabilities forget what they kept about it. */
   'directory.user-purged': { login: string };
+  /** The directory was written (accounts, classes, groups): capabilities built on it catch up. */
+  'directory.changed': Record<string, never>;
   /** Progress of an import being applied (counts only, no personal data). */
   'import.progress': { id: number; phase: string; label: string; done: number; total: number; state: string };
 }

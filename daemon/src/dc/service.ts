@@ -14,6 +14,7 @@ import { LdapConnection } from './ldap.ts';
 import { SambaSupervisor, type DcProcessDriver } from './supervisor.ts';
 import { SystemdDriver } from './systemd.ts';
 import { filter } from './escape.ts';
+import { ensureInclude, hasInclude, installInclude, reloadSmbd, setNtAcls, sidToString, smbConnections, type NtAclJob, type NtAclResult } from './files.ts';
 
 const DC_PORTS = [88, 389, 445, 636];
 
@@ -146,6 +147,8 @@ export class DcService implements Service {
         `Le fichier du mot de passe du compte de service de l’annuaire est introuvable : ${this.paths.adminPasswordFile}.`,
       );
     }
+    // the school's shares live in an include that the shares capability writes (managed DC: we own smb.conf)
+    if (config.dc.managed) ensureInclude(this.paths.smbConf, config.shares.includeFile);
     if (config.dc.managed) await this.#checkPortsFree();
     await this.#driver.start();
     this.#loop = new AbortController();
@@ -219,6 +222,56 @@ export class DcService implements Service {
     await this.ldap.close();
     await this.#driver.stop();
     this.#ldaps = false;
+  }
+
+  /** True when the DC's smb.conf includes the shares file (a system DC: provisioning/ adds the line). */
+  sharesIncluded(): boolean {
+    return hasInclude(this.paths.smbConf, this.#d.config.shares.includeFile);
+  }
+
+  /** Checks the shares' configuration with testparm, puts it in place and has smbd reload it (sessions stay open). */
+  async installShares(text: string): Promise<{ changed: boolean }> {
+    const r = await installInclude(this.paths.smbConf, this.#d.config.shares.includeFile, text);
+    if (r.changed) await reloadSmbd(this.paths.smbConf);
+    return r;
+  }
+
+  /** Writes Windows ACLs (SDDL with hex masks) through Samba's VFS, many in one go. */
+  async setNtAcls(jobs: NtAclJob[]): Promise<NtAclResult[]> {
+    return setNtAcls(this.paths.smbConf, await this.domainSid(), jobs);
+  }
+
+  /** Open SMB connections (uid, share, machine), to refuse touching a profile in use. */
+  connections(): Promise<{ uid: number; service: string; machine: string }[]> {
+    return smbConnections(this.paths.smbConf);
+  }
+
+  #domainSid: string | null = null;
+
+  async domainSid(): Promise<string> {
+    if (this.#domainSid) return this.#domainSid;
+    const [e] = await this.ldap.search(this.identity.baseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['objectSid'], explicitBufferAttributes: ['objectSid'] });
+    if (!e || !Buffer.isBuffer(e.objectSid)) throw new Error('objectSid of the domain not found');
+    this.#domainSid = sidToString(e.objectSid);
+    return this.#domainSid;
+  }
+
+  /** SIDs of accounts or groups by sAMAccountName (names not found are absent from the map). */
+  async sids(names: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(names.map((n) => n.toLowerCase()))];
+    for (let i = 0; i < unique.length; i += 100) {
+      const part = unique.slice(i, i + 100);
+      const entries = await this.ldap.search(this.identity.baseDn, {
+        scope: 'sub',
+        filter: `(|${part.map((n) => filter`(sAMAccountName=${n})`).join('')})`,
+        attributes: ['sAMAccountName', 'objectSid'],
+        explicitBufferAttributes: ['objectSid'],
+        paged: { pageSize: 500 },
+      });
+      for (const e of entries) if (Buffer.isBuffer(e.objectSid)) out.set(String(e.sAMAccountName).toLowerCase(), sidToString(e.objectSid));
+    }
+    return out;
   }
 
   /** The directory half of a console login (see http/auth): password check, then teacher-group membership. */

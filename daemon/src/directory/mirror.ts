@@ -27,6 +27,10 @@ export interface UserRecord {
   pwdLastSet: string;
   lastLogonTimestamp: string;
   whenCreated: string;
+  /** What Windows PCs use: the home folder (UNC), its drive letter and the roaming profile (UNC). */
+  homeDirectory: string;
+  homeDrive: string;
+  profilePath: string;
 }
 
 export interface GroupRecord {
@@ -63,6 +67,9 @@ const USER_ATTRS = [
   'pwdLastSet',
   'lastLogonTimestamp',
   'whenCreated',
+  'homeDirectory',
+  'homeDrive',
+  'profilePath',
   'objectClass',
   'ou',
   'description',
@@ -279,6 +286,9 @@ export class DirectoryMirror {
           uac: Number(str(e.userAccountControl)) || 0,
           pwdLastSet: str(e.pwdLastSet),
           lastLogonTimestamp: str(e.lastLogonTimestamp),
+          homeDirectory: str(e.homeDirectory),
+          homeDrive: str(e.homeDrive),
+          profilePath: str(e.profilePath),
           whenCreated: str(e.whenCreated),
         };
         this.users.set(guid, u);

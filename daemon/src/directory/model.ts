@@ -141,3 +141,29 @@ export interface Actor {
   /** "admin:alice", "teacher:jdupont"… for the audit log. */
   name: string;
 }
+
+/** The accounts, classes and groups the file shares are built from (see DirectoryService.shareView). */
+export interface ShareView {
+  users: {
+    login: string;
+    displayName: string;
+    uidNumber: number;
+    profile: Profile;
+    classe: string | null;
+    state: AccountState;
+    homeDirectory: string;
+    homeDrive: string;
+    profilePath: string;
+  }[];
+  classes: { name: string; slug: string; group: string; teamGroup: string | null; pupils: string[]; teachers: string[] }[];
+  groups: { name: string; kind: GroupKind; label: string; members: string[] }[];
+  profileGroups: Record<Profile, string>;
+}
+
+/** What Windows PCs read on an account (null profilePath: no roaming profile). */
+export interface WindowsPaths {
+  login: string;
+  homeDirectory: string;
+  homeDrive: string;
+  profilePath: string | null;
+}

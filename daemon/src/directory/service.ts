@@ -16,6 +16,7 @@ import type { Scheduler } from '../core/scheduler.ts';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../core/events.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
+import { Mutex } from '../core/mutex.ts';
 import { escapeDnValue, filter } from '../dc/escape.ts';
 import type { DcService } from '../dc/index.ts';
 import { allocateLogin, baseLogin, isReserved, validateLogin, LOGIN_MAX } from './logins.ts';
@@ -37,6 +38,8 @@ import {
   type UserChanges,
   type UserDetail,
   type UserSummary,
+  type ShareView,
+  type WindowsPaths,
 } from './model.ts';
 import { applyPolicy } from './policy.ts';
 import { loadSettings, parseSettings, saveSettings, type DirectorySettings } from './settings.ts';
@@ -106,15 +109,6 @@ function passwordRefused(err: unknown): AppError | null {
     );
   }
   return null;
-}
-
-class Mutex {
-  #tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.#tail.then(fn);
-    this.#tail = next.catch(() => {});
-    return next;
-  }
 }
 
 /**
@@ -298,6 +292,7 @@ export class DirectoryService implements Service {
           return await fn();
         } finally {
           await this.#mirror.refresh().catch(() => {});
+          this.#d.bus.emit('directory.changed', {});
         }
       }),
     );
@@ -416,6 +411,82 @@ export class DirectoryService implements Service {
   async allUsers(): Promise<UserSummary[]> {
     await this.#fresh();
     return [...this.#mirror.users.values()].map((u) => this.#views.summary(u));
+  }
+
+  /**
+   * What the file shares are built from: every account with its uid and class, each class with
+   * its pupils group and teaching-team group, the profile groups and the other groups, members
+   * by login. Deleted accounts (in the recycle OU) are left out.
+   */
+  async shareView(): Promise<ShareView> {
+    await this.#fresh();
+    const users: ShareView['users'] = [];
+    for (const u of this.#mirror.users.values()) {
+      const s = this.#views.summary(u);
+      if (s.state === 'deleted') continue;
+      users.push({ login: s.login, displayName: s.displayName, uidNumber: s.uidNumber, profile: s.profile, classe: s.classe, state: s.state, homeDirectory: u.homeDirectory, homeDrive: u.homeDrive, profilePath: u.profilePath });
+    }
+    const classes = this.#views.classes().map((c) => {
+      const team = this.#mirror.groupByName(this.#views.teamGroupName(c.slug));
+      return {
+        name: c.name,
+        slug: c.slug,
+        group: this.#views.classGroupName(c.slug),
+        teamGroup: team ? team.name : null,
+        pupils: this.#views.pupilsOf(c).map((u) => u.login),
+        teachers: team ? this.#views.members(team).map((u) => u.login) : [],
+      };
+    });
+    const groupsOu = dnKey(this.#views.layout.groups);
+    const groups = [...this.#mirror.groups.values()]
+      .filter((g) => dnKey(g.parent) === groupsOu)
+      .map((g) => ({ name: g.name, kind: this.#views.kindOf(g), label: g.description || g.name, members: this.#views.members(g).map((u) => u.login) }))
+      .filter((g) => g.kind === 'libre' || g.kind === 'groupe');
+    return {
+      users,
+      classes,
+      groups,
+      profileGroups: {
+        eleve: this.#views.profileGroupName('eleve'),
+        enseignant: this.#views.profileGroupName('enseignant'),
+        personnel: this.#views.profileGroupName('personnel'),
+      },
+    };
+  }
+
+  /**
+   * Sets what Windows PCs read on accounts (home folder UNC and drive, roaming profile UNC; null
+   * removes the profile). Only differing accounts are written, in one pass.
+   */
+  async setWindowsPaths(entries: WindowsPaths[]): Promise<{ changed: number; failed: { login: string; message: string }[] }> {
+    return this.#write(async () => {
+      const byLogin = new Map<string, UserRecord>();
+      for (const u of this.#mirror.users.values()) byLogin.set(u.login.toLowerCase(), u);
+      let changed = 0;
+      const failed: { login: string; message: string }[] = [];
+      await this.#d.dc.ldap.withClient(async (c) => {
+        for (const e of entries) {
+          const u = byLogin.get(e.login.toLowerCase());
+          if (!u) continue;
+          const changes: Change[] = [];
+          const set = (name: 'homeDirectory' | 'homeDrive' | 'profilePath', want: string | null) => {
+            if ((u[name] || null) === (want || null)) return;
+            changes.push(want ? replace(name, [want]) : new Change({ operation: 'replace', modification: attr(name, []) }));
+          };
+          set('homeDirectory', e.homeDirectory);
+          set('homeDrive', e.homeDrive);
+          set('profilePath', e.profilePath);
+          if (changes.length === 0) continue;
+          try {
+            await c.modify(u.dn, changes);
+            changed++;
+          } catch (err) {
+            failed.push({ login: u.login, message: errorMessage(err) });
+          }
+        }
+      });
+      return { changed, failed };
+    });
   }
 
   /** The initial passwords still kept for these accounts (used or stale ones are forgotten first). */
