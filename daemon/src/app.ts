@@ -26,6 +26,7 @@ import { DirectoryService, directoryRoutes } from './directory/index.ts';
 import { ImportService, importRoutes } from './imports/index.ts';
 import { SheetsService, sheetsRoutes } from './sheets/index.ts';
 import { SharesService, sharesRoutes } from './shares/index.ts';
+import { HomeworkService, homeworkRoutes } from './homework/index.ts';
 import { TROUSSE_VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -47,6 +48,7 @@ export interface TrousseApp {
   imports: ImportService;
   sheets: SheetsService;
   shares: SharesService;
+  homework: HomeworkService;
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   readiness(): Readiness;
@@ -108,6 +110,8 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   const shares = new SharesService({ config, log: log.child({ service: 'shares' }), db, bus, journal, scheduler, dc, directory });
   lifecycle.add(directory);
   lifecycle.add(shares);
+  const homework = new HomeworkService({ log: log.child({ service: 'homework' }), db, bus, journal, directory, shares });
+  lifecycle.add(homework);
   lifecycle.add(imports);
   lifecycle.add(sheets);
 
@@ -183,6 +187,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
       await api.register(importRoutes, { imports, audit, tmpDir: join(config.dataDir, 'tmp') });
       await api.register(sheetsRoutes, { sheets, audit });
       await api.register(sharesRoutes, { shares, audit });
+      await api.register(homeworkRoutes, { homework, audit });
       await api.register(systemRoutes, { status, journal, audit, scheduler });
     },
     { prefix: '/api/v1' },
@@ -225,6 +230,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     imports,
     sheets,
     shares,
+    homework,
     scheduler,
     lifecycle,
     readiness,

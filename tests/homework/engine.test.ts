@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import {
   collect,
   HomeworkError,
@@ -57,7 +57,6 @@ const mode = async (path: string) => (await lstat(path)).mode & 0o777;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const OLD = new Date('2026-01-05T10:00:00Z');
 const CORRIGE_NAME = 'Corrigé';
-type Tap = typeof t;
 
 /** A teacher with a source folder `Documents/<dir>` holding `files`; returns its manifest. */
 async function teacherWithSource(files: Record<string, string>, dir = 'Cours/TP 1'): Promise<{ teacher: Person; manifest: SourceManifest }> {
@@ -67,7 +66,7 @@ async function teacherWithSource(files: Record<string, string>, dir = 'Cours/TP 
   return { teacher, manifest };
 }
 
-async function rejectsCode(t: Tap, p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
+async function rejectsCode(t: Test, p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
   try {
     await p;
     t.fail(`expected ${code}`);

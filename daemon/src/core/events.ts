@@ -43,6 +43,8 @@ export interface BusEvents {
   /** The directory was written (accounts, classes, groups): capabilities built on it catch up. */
   'directory.changed': Record<string, never>;
   /** Progress of an import being applied (counts only, no personal data). */
+  /** Progress of a homework action (counts only). */
+  'homework.progress': { id: number; action: 'handout' | 'collect' | 'return'; done: number; total: number };
   'import.progress': { id: number; phase: string; label: string; done: number; total: number; state: string };
 }
 

@@ -1,0 +1,2 @@
+export { HomeworkService, type HomeworkDetail, type HomeworkSummary, type NewHomework, type Target } from './service.ts';
+export { homeworkRoutes } from './routes.ts';
