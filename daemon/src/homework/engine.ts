@@ -20,7 +20,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants as C, type Dirent, type Stats } from 'node:fs';
-import { copyFile, type FileHandle, lstat, mkdir, open, readdir, readlink, realpath, rename, rmdir, unlink } from 'node:fs/promises';
+import { chmod, copyFile, type FileHandle, lchown, lstat, lutimes, mkdir, open, readdir, readlink, realpath, rename, rmdir, unlink } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 import { AppError } from '../core/errors.ts';
 import { checkEntryName, safeRelativePath } from './names.ts';
@@ -673,53 +673,71 @@ interface SourceRef {
   path: string;
   dev: number;
   ino: number;
+  mode: number;
+  /** Kept open for the whole hand-out when there are not too many files; else reopened for each copy. */
+  fh: FileHandle | null;
 }
+
+/** Beyond this many source files, they are reopened (and re-checked) for each copy instead of kept open. */
+const HELD_SOURCES = 4096;
 
 /** Checks once that every source file is still the one scanned, inside the source; remembers its inode. */
 async function checkSources(m: SourceManifest): Promise<SourceRef[]> {
   const changed = (rel: string) =>
     new HomeworkError('SOURCE_CHANGED', `Le fichier « ${rel} » a changé depuis qu’il a été choisi : choisissez de nouveau les fichiers à distribuer.`);
+  const hold = m.files.length <= HELD_SOURCES;
   const refs: SourceRef[] = new Array(m.files.length);
-  await pool(
-    m.files.map((file, i) => ({ file, i })),
-    FILE_CONCURRENCY,
-    async ({ file, i }) => {
-      const path = m.isDirectory ? join(m.root, ...file.rel.split('/')) : m.root;
-      let fh: FileHandle;
-      try {
-        fh = await open(path, READ_FLAGS);
-      } catch (err) {
-        if (errCode(err) === 'ENOENT' || errCode(err) === 'ELOOP' || errCode(err) === 'ENXIO') throw changed(file.rel);
-        throw err;
-      }
-      try {
-        const st = await fh.stat();
-        if (!st.isFile() || st.size !== file.size || !sameTime(st.mtimeMs, file.mtimeMs)) throw changed(file.rel);
-        const real = await readlink(fdPath(fh));
-        if (m.isDirectory ? !real.startsWith(m.root + sep) : real !== m.root) {
-          throw new HomeworkError('SOURCE_OUTSIDE', `« ${file.rel} » mène en dehors du dossier à distribuer : retirez ce lien, puis recommencez.`);
+  try {
+    await pool(
+      m.files.map((file, i) => ({ file, i })),
+      FILE_CONCURRENCY,
+      async ({ file, i }) => {
+        const path = m.isDirectory ? join(m.root, ...file.rel.split('/')) : m.root;
+        let fh: FileHandle;
+        try {
+          fh = await open(path, READ_FLAGS);
+        } catch (err) {
+          if (errCode(err) === 'ENOENT' || errCode(err) === 'ELOOP' || errCode(err) === 'ENXIO') throw changed(file.rel);
+          throw err;
         }
-        refs[i] = { file, path, dev: st.dev, ino: st.ino };
-      } finally {
-        await fh.close();
-      }
-    },
-  );
+        let keep = false;
+        try {
+          const st = await fh.stat();
+          if (!st.isFile() || st.size !== file.size || !sameTime(st.mtimeMs, file.mtimeMs)) throw changed(file.rel);
+          const real = await readlink(fdPath(fh));
+          if (m.isDirectory ? !real.startsWith(m.root + sep) : real !== m.root) {
+            throw new HomeworkError('SOURCE_OUTSIDE', `« ${file.rel} » mène en dehors du dossier à distribuer : retirez ce lien, puis recommencez.`);
+          }
+          refs[i] = { file, path, dev: st.dev, ino: st.ino, mode: st.mode, fh: hold ? fh : null };
+          keep = hold;
+        } finally {
+          if (!keep) await fh.close();
+        }
+      },
+    );
+  } catch (err) {
+    await closeAll(refs.map((r) => r?.fh));
+    throw err;
+  }
   return refs;
 }
 
-/** Opens a source file, checking it is still the inode checked by checkSources. */
-async function openSource(ref: SourceRef): Promise<FileHandle> {
+/** Runs `fn` with an open descriptor of the source file, the very inode checked by checkSources. */
+async function withSource<T>(ref: SourceRef, fn: (fh: FileHandle) => Promise<T>): Promise<T> {
+  if (ref.fh) return fn(ref.fh);
   const fh = await open(ref.path, READ_FLAGS);
-  const st = await fh.stat();
-  if (st.dev !== ref.dev || st.ino !== ref.ino || !st.isFile()) {
+  try {
+    const st = await fh.stat();
+    if (st.dev !== ref.dev || st.ino !== ref.ino || !st.isFile()) {
+      throw new HomeworkError(
+        'SOURCE_CHANGED',
+        `Le fichier « ${ref.file.rel} » a changé pendant la distribution : choisissez de nouveau les fichiers, puis recommencez.`,
+      );
+    }
+    return await fn(fh);
+  } finally {
     await fh.close();
-    throw new HomeworkError(
-      'SOURCE_CHANGED',
-      `Le fichier « ${ref.file.rel} » a changé pendant la distribution : choisissez de nouveau les fichiers, puis recommencez.`,
-    );
   }
-  return fh;
 }
 
 /**
@@ -739,19 +757,23 @@ export async function handOut(opts: {
   checkFolder(opts.folder);
   checkManifest(opts.manifest);
   const refs = await checkSources(opts.manifest);
-  const results: HandOutResult[] = [];
-  for (const pupil of opts.pupils) {
-    const result: HandOutResult = { login: pupil.login, ok: false, written: 0, kept: 0, unchanged: 0, bytes: 0 };
-    try {
-      await handOutOne(pupil, refs, opts.folder, opts.mode, opts.room, result);
-      result.ok = true;
-    } catch (err) {
-      result.error = failureMessage(err, pupil.login);
+  try {
+    const results: HandOutResult[] = [];
+    for (const pupil of opts.pupils) {
+      const result: HandOutResult = { login: pupil.login, ok: false, written: 0, kept: 0, unchanged: 0, bytes: 0 };
+      try {
+        await handOutOne(pupil, refs, opts.folder, opts.mode, opts.room, result);
+        result.ok = true;
+      } catch (err) {
+        result.error = failureMessage(err, pupil.login);
+      }
+      results.push(result);
+      opts.onProgress?.(results.length, opts.pupils.length);
     }
-    results.push(result);
-    opts.onProgress?.(results.length, opts.pupils.length);
+    return results;
+  } finally {
+    await closeAll(refs.map((r) => r.fh));
   }
-  return results;
 }
 
 async function handOutOne(
@@ -768,6 +790,8 @@ async function handOutOne(
   try {
     const gid = ownerGid(pupil, await home.stat());
     const own: Owner = { uid: pupil.uid, gid, mode: 0o700 };
+    const dirOwner: Owner = mode === 'lecture' ? ROOT_DIR : own;
+    const fileOwner: Owner = mode === 'lecture' ? ROOT_FILE : { uid: pupil.uid, gid, mode: 0o600 };
     const blocked = (where: string, what: string) =>
       new HomeworkError('DEST_BLOCKED', `Dans le dossier de ${pupil.login}, « ${where} » est ${what} et non un dossier : rien n’a été distribué à cet élève.`);
 
@@ -776,85 +800,109 @@ async function handOutOne(
     let assignment: FileHandle | null = null;
     try {
       devoirs = await openDirAt(home, DEVOIRS);
-    } catch (err) {
-      if (err instanceof NotAFolder) throw blocked(DEVOIRS, err.what);
-      throw err;
-    }
-    handles.push(devoirs);
-    if (devoirs) {
-      try {
-        assignment = await openDirAt(devoirs, folder);
-      } catch (err) {
-        if (err instanceof NotAFolder) throw blocked(`${DEVOIRS}/${folder}`, err.what);
-        throw err;
-      }
+      handles.push(devoirs);
+      if (devoirs) assignment = await openDirAt(devoirs, folder);
       handles.push(assignment);
+    } catch (err) {
+      if (!(err instanceof NotAFolder)) throw err;
+      throw blocked(devoirs === undefined ? DEVOIRS : `${DEVOIRS}/${folder}`, err.what);
     }
-    let needed = 0;
-    if (!assignment) {
-      needed = refs.reduce((n, r) => n + r.file.size, 0);
-    } else {
-      // An estimate for the quota check (the writes below re-check everything from descriptors).
+    // What is already there (the writes below only ever go through descriptors: this is just the plan).
+    const present = new Map<SourceRef, Stats>();
+    if (assignment) {
       const base = fdPath(assignment);
-      for (const r of refs) if (!(await lstatOrNull(join(base, ...r.file.rel.split('/'))))) needed += r.file.size;
+      await pool(refs, FILE_CONCURRENCY, async (ref) => {
+        const st = await lstatOrNull(join(base, ...ref.file.rel.split('/')));
+        if (st) present.set(ref, st);
+      });
     }
+    const needed = refs.reduce((n, r) => (present.has(r) ? n : n + r.file.size), 0);
     const refusal = room?.(pupil.login, needed) ?? null;
     if (refusal) throw new HomeworkError('NO_ROOM', refusal);
 
-    // Writing.
     if (!devoirs) {
       devoirs = (await ensureDirAt(home, DEVOIRS, own)).fh;
       handles.push(devoirs);
     }
-    let assignmentCreated = false;
     if (!assignment) {
-      try {
-        const r = await ensureDirAt(devoirs, folder, own);
-        assignment = r.fh;
-        assignmentCreated = r.created;
-      } catch (err) {
-        if (err instanceof NotAFolder) throw blocked(`${DEVOIRS}/${folder}`, err.what);
-        throw err;
-      }
-      handles.push(assignment);
+      await handOutFresh(devoirs, folder, refs, own, dirOwner, fileOwner, result);
+      return;
     }
-    const dirOwner: Owner = mode === 'lecture' ? ROOT_DIR : own;
-    const fileOwner: Owner = mode === 'lecture' ? ROOT_FILE : { uid: pupil.uid, gid, mode: 0o600 };
-    const { dirs, created } = await ensureFolders(
-      assignment,
-      foldersOf(refs.map((r) => r.file.rel)),
-      dirOwner,
-      assignmentCreated,
-    );
-    for (const [rel, fh] of dirs) if (rel !== '') handles.push(fh);
 
+    // The folder exists: complete it, file by file, leaving alone what the pupil changed.
+    const { dirs } = await ensureFolders(assignment, foldersOf(refs.map((r) => r.file.rel)), dirOwner, false);
+    for (const [rel, fh] of dirs) if (rel !== '') handles.push(fh);
     await pool(refs, FILE_CONCURRENCY, async (ref) => {
       const { dir: dirRel, name } = parentOf(ref.file.rel);
       const dir = dirs.get(dirRel);
+      const st = present.get(ref);
       if (!dir) {
         result.kept++; // something of the pupil's stands where the folder should be
-        return;
+      } else if (st) {
+        if (!st.isFile() || st.size !== ref.file.size) result.kept++;
+        else if (sameTime(st.mtimeMs, ref.file.mtimeMs) || (await hashAt(dir, name)) === ref.file.sha256) result.unchanged++;
+        else result.kept++;
+      } else {
+        await withSource(ref, (src) => copyInto(src, ref.file.mtimeMs, dir, name, fileOwner));
+        result.written++;
+        result.bytes += ref.file.size;
       }
-      if (!created.has(dirRel)) {
-        const st = await lstatOrNull(at(dir, name));
-        if (st) {
-          if (!st.isFile() || st.size !== ref.file.size) result.kept++;
-          else if (sameTime(st.mtimeMs, ref.file.mtimeMs) || (await hashAt(dir, name)) === ref.file.sha256) result.unchanged++;
-          else result.kept++;
-          return;
-        }
-      }
-      const src = await openSource(ref);
-      try {
-        await copyInto(src, ref.file.mtimeMs, dir, name, fileOwner);
-      } finally {
-        await src.close();
-      }
-      result.written++;
-      result.bytes += ref.file.size;
     });
   } finally {
     await closeAll(handles);
+  }
+}
+
+/**
+ * A first hand-out to a pupil: the whole folder is built in a root-only (0700) staging folder of
+ * Devoirs — where nobody else can create or swap anything, so plain paths below its descriptor are
+ * safe and no temporary name is needed per file — then given its owners and renamed into place.
+ */
+async function handOutFresh(
+  devoirs: FileHandle,
+  folder: string,
+  refs: SourceRef[],
+  own: Owner,
+  dirOwner: Owner,
+  fileOwner: Owner,
+  result: HandOutResult,
+): Promise<void> {
+  const stagingName = tmpName('distribution');
+  const staging = (await ensureDirAt(devoirs, stagingName, { uid: 0, gid: 0, mode: 0o700 })).fh;
+  let placed = false;
+  try {
+    const root = fdPath(staging);
+    const folders = foldersOf(refs.map((r) => r.file.rel));
+    for (const rel of folders) await mkdir(`${root}/${rel}`, { mode: 0o700 });
+    await pool(refs, FILE_CONCURRENCY, async (ref) => {
+      const path = `${root}/${ref.file.rel}`;
+      await withSource(ref, (src) => copyFile(fdPath(src), path, C.COPYFILE_EXCL | C.COPYFILE_FICLONE));
+      // lchown first: it clears any set-uid bit copied from the source.
+      await lchown(path, fileOwner.uid, fileOwner.gid);
+      if ((ref.mode & 0o7777) !== fileOwner.mode || fileOwner.uid !== 0) await chmod(path, fileOwner.mode);
+      const seconds = ref.file.mtimeMs / 1000;
+      await lutimes(path, seconds, seconds);
+      result.written++;
+      result.bytes += ref.file.size;
+    });
+    for (const rel of folders) {
+      await lchown(`${root}/${rel}`, dirOwner.uid, dirOwner.gid);
+      await chmod(`${root}/${rel}`, dirOwner.mode);
+    }
+    await rename(at(devoirs, stagingName), at(devoirs, folder));
+    placed = true;
+    await staging.chown(own.uid, own.gid);
+    await staging.chmod(own.mode);
+  } catch (err) {
+    result.written = 0;
+    result.bytes = 0;
+    if (!placed) {
+      await removeOwnTree(staging).catch(() => {});
+      await rmdir(at(devoirs, stagingName)).catch(() => {});
+    }
+    throw err;
+  } finally {
+    await staging.close();
   }
 }
 
