@@ -183,6 +183,17 @@ t.test('shares on the DC, as pupils and teachers see them over SMB', async (t) =
     t.equal(none.statusCode, 404, 'a second reset says there is nothing to reset');
   });
 
+  t.test('a deleted then restored account finds its home, still closed to others', async (t) => {
+    await d.deleteUser(carl.login);
+    t.notOk(existsSync(join(homes, carl.login)), 'the home is archived with the account');
+    await d.restoreUser(carl.login);
+    await app.shares.idle();
+    await app.shares.reconcile();
+    t.ok(existsSync(join(homes, carl.login, 'depuis-le-pc.txt')), 'the home is back with its files');
+    t.ok((await smb(carl.login, carl.password, 'perso', `get ${carl.login}\\depuis-le-pc.txt /dev/null`)).ok, 'carl reads his file again');
+    t.notOk((await smb(alice.login, alice.password, 'perso', `ls ${carl.login}\\*`)).ok, 'alice still cannot look in');
+  });
+
   t.test('Linux clients: sssd.conf and pam_mount.conf.xml for this school', async (t) => {
     const session = await login(app);
     const sssd = await app.app.inject({ method: 'GET', url: '/api/v1/shares/clients/sssd.conf', headers: { cookie: session.cookie } });

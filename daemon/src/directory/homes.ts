@@ -37,7 +37,7 @@ export class HomeArchive {
     if (!p || !existsSync(p.home)) return false;
     try {
       mkdirSync(this.#archives, { recursive: true, mode: 0o700 });
-      await runChecked('tar', ['--create', '--gzip', '--numeric-owner', '--file', p.archive, '--directory', this.#root, '--', login], { timeoutMs: 30 * 60_000 });
+      await runChecked('tar', ['--create', '--gzip', '--numeric-owner', '--acls', '--xattrs', '--xattrs-include=*', '--file', p.archive, '--directory', this.#root, '--', login], { timeoutMs: 30 * 60_000 });
       rmSync(p.home, { recursive: true, force: true });
       return true;
     } catch (err) {
@@ -53,7 +53,7 @@ export class HomeArchive {
     if (!p || !existsSync(p.archive) || existsSync(p.home)) return false;
     try {
       mkdirSync(this.#root, { recursive: true });
-      await runChecked('tar', ['--extract', '--gzip', '--same-owner', '--same-permissions', '--file', p.archive, '--directory', this.#root, '--', login], { timeoutMs: 30 * 60_000 });
+      await runChecked('tar', ['--extract', '--gzip', '--same-owner', '--same-permissions', '--acls', '--xattrs', '--xattrs-include=*', '--file', p.archive, '--directory', this.#root, '--', login], { timeoutMs: 30 * 60_000 });
       rmSync(p.archive, { force: true });
       return true;
     } catch (err) {

@@ -192,7 +192,8 @@ export class SharesService implements Service {
       report.errors.push(errorMessage(err));
     }
 
-    const known = new Map((db.prepare('SELECT path, wanted FROM share_acls').all() as { path: string; wanted: string }[]).map((r) => [r.path, r.wanted]));
+    const known = new Map((db.prepare('SELECT path, wanted, ino FROM share_acls').all() as { path: string; wanted: string; ino: number }[]).map((r) => [r.path, r]));
+    const inodes = new Map<string, number>();
     const todo: DesiredFolder[] = [];
     for (const f of desired.folders) {
       let st: ReturnType<typeof lstatSync> | null = null;
@@ -208,9 +209,11 @@ export class SharesService implements Service {
       if (!st) {
         mkdirSync(f.path, { recursive: true, mode: f.kind === 'home' || f.kind === 'drop' ? 0o700 : 0o755 });
         report.foldersCreated++;
-        known.delete(f.path);
+        st = lstatSync(f.path);
       }
-      if (known.get(f.path) !== aclFingerprint(f)) todo.push(f);
+      inodes.set(f.path, Number(st.ino));
+      const k = known.get(f.path);
+      if (!k || k.wanted !== aclFingerprint(f) || k.ino !== Number(st.ino)) todo.push(f);
     }
     if (todo.length > 0) {
       const sids = await dc.sids([...new Set(todo.flatMap((f) => principalsOf(f.acl)))]);
@@ -227,10 +230,10 @@ export class SharesService implements Service {
         const results = await dc.setNtAcls(jobs.map(({ path, sddl, service }) => ({ path, sddl, service })));
         const ok = new Set(results.filter((r) => r.ok).map((r) => r.path));
         const upsert = db.prepare(
-          'INSERT INTO share_acls (path, wanted, applied_at) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET wanted = excluded.wanted, applied_at = excluded.applied_at',
+          'INSERT INTO share_acls (path, wanted, ino, applied_at) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET wanted = excluded.wanted, ino = excluded.ino, applied_at = excluded.applied_at',
         );
         db.transaction(() => {
-          for (const j of jobs) if (ok.has(j.path)) upsert.run(j.path, aclFingerprint(j.f), report.at);
+          for (const j of jobs) if (ok.has(j.path)) upsert.run(j.path, aclFingerprint(j.f), inodes.get(j.path) ?? 0, report.at);
         })();
         report.aclsWritten = ok.size;
         for (const r of results) if (!r.ok) report.errors.push(`Droits de ${r.path} non écrits : ${r.error ?? 'erreur inconnue'}`);

@@ -6,6 +6,8 @@ CREATE TABLE share_acls (
   path       TEXT PRIMARY KEY,
   -- hash of the desired ACL (names and ids, not SIDs): a change of class team or owner rewrites it
   wanted     TEXT NOT NULL,
+  -- the folder's inode when written: a folder put back from an archive (new inode) is rewritten
+  ino        INTEGER NOT NULL DEFAULT 0,
   applied_at TEXT NOT NULL
 );
 
