@@ -341,6 +341,51 @@ t.test('handOut: pupil without home, Devoirs or folder that is not a folder, roo
   t.equal(await exists(join(full.home, 'Devoirs')), false, 'nothing written for a refused pupil');
 });
 
+t.test('handOut into an existing folder: through the pupil’s links, nothing is written outside', async (t) => {
+  const { manifest } = await teacherWithSource({ 'consigne.txt': 'Consigne', 'annexes/doc.txt': 'Annexe', 'autre.txt': 'Autre' });
+  const p = await person('hugo');
+  const outside = join(base, 'victime');
+  await put(outside, 'important.txt', 'ne pas toucher');
+  const folder = join(p.home, 'Devoirs', 'TP');
+  await mkdir(folder, { recursive: true });
+  await symlink(join(outside, 'important.txt'), join(folder, 'consigne.txt'));
+  await symlink(outside, join(folder, 'annexes'));
+  const [r] = await handOut({ manifest, folder: 'TP', pupils: [p], mode: 'lecture' });
+  t.same(r, { login: 'hugo', ok: true, written: 1, kept: 2, unchanged: 0, bytes: 5 });
+  t.equal(await readFile(join(outside, 'important.txt'), 'utf8'), 'ne pas toucher');
+  t.same(await readdir(outside), ['important.txt'], 'nothing written through the folder link');
+  t.equal((await lstat(join(folder, 'consigne.txt'))).isSymbolicLink(), true, 'the pupil’s link is left as it is');
+  const autre = await stat(join(folder, 'autre.txt'));
+  t.equal(autre.uid, 0, 'written read-only into the existing folder');
+  t.equal(autre.mode & 0o777, 0o644);
+  t.equal(autre.mtimeMs, OLD.getTime());
+  t.same(
+    (await readdir(folder)).filter((n) => n.startsWith('.')),
+    [],
+    'no temporary file left',
+  );
+});
+
+t.test('handOut removes only its own stale temporary folders', async (t) => {
+  const { manifest } = await teacherWithSource({ 'consigne.txt': 'Consigne' });
+  const p = await person('ines');
+  const devoirs = join(p.home, 'Devoirs');
+  const stale = join(devoirs, '.~trousse-distribution-0001');
+  const recent = join(devoirs, '.~trousse-distribution-0002');
+  const pupils = join(devoirs, '.~trousse-distribution-0003');
+  await put(stale, 'sous/x.txt', 'x');
+  await put(recent, 'x.txt', 'x');
+  await put(pupils, 'x.txt', 'x');
+  await chown(pupils, p.uid, p.uid);
+  const longAgo = new Date(Date.now() - 48 * 3600 * 1000);
+  for (const dir of [stale, pupils]) await utimes(dir, longAgo, longAgo);
+  const [r] = await handOut({ manifest, folder: 'TP', pupils: [p], mode: 'lecture' });
+  t.equal(r?.ok, true);
+  t.equal(await exists(stale), false, 'a stale root-owned leftover is removed');
+  t.equal(await exists(recent), true, 'a recent one may be another run in progress: kept');
+  t.equal(await exists(join(pupils, 'x.txt')), true, 'one owned by the pupil is theirs: kept');
+});
+
 t.test('handOut: a source file changed since the scan is refused before anything is written', async (t) => {
   const { teacher, manifest } = await teacherWithSource({ 'consigne.txt': 'Consigne' });
   await writeFile(join(teacher.home, 'Documents', 'Cours/TP 1', 'consigne.txt'), 'Autre consigne');
@@ -541,6 +586,18 @@ t.test('collect without a manifest takes every file; a pupil can not make the en
     ['chez-bruno'],
   );
   t.same(await readdir(join(teacher.home, 'Ramassage', 'Libre', '4e A', 'alice')), ['travail.txt']);
+
+  const [big] = await collect({ manifest: null, folder: 'Libre', groupLabel: '4e A', teacher, pupils: [b], dueAt: null, limits: { maxBytes: 0 } });
+  t.equal(big?.state, 'error', 'beyond the limits');
+  t.match(big?.error, /pèse plus de 0 octets/);
+  t.equal(await exists(join(teacher.home, 'Ramassage', 'Libre', '4e A', 'bruno')), false);
+
+  const other = await person('prof2');
+  const elsewhere = join(base, 'ailleurs-ramassage');
+  await mkdir(elsewhere);
+  await symlink(elsewhere, join(other.home, 'Ramassage'));
+  await rejectsCode(t, collect({ manifest: null, folder: 'Libre', groupLabel: '4e A', teacher: other, pupils: [a], dueAt: null }), 'DEST_BLOCKED', /renommez-le/);
+  t.same(await readdir(elsewhere), [], 'nothing written through the teacher’s link either');
 });
 
 // ---- treeSize ----------------------------------------------------------------------------------------

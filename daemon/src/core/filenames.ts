@@ -1,21 +1,58 @@
 /**
  * File and folder names that are safe on both sides of the school's shares: Windows PCs over SMB
- * and the Linux server. Used wherever a name typed by someone becomes a path.
+ * and the Linux server. A bad name is refused with a French message saying what to change —
+ * never silently rewritten. Used wherever a name typed by someone becomes a path.
  */
 
-const RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+const FORBIDDEN_CHARS = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
-/** null when `name` is acceptable as one file or folder name; otherwise a French message. */
+/** Device names Windows reserves in every folder, with or without an extension (`nul.txt`). */
+const RESERVED = new Set([
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9, '¹', '²', '³'].map((n) => `COM${n}`),
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9, '¹', '²', '³'].map((n) => `LPT${n}`),
+]);
+
+export const MAX_NAME_BYTES = 255;
+export const MAX_PATH_DEPTH = 32;
+export const MAX_PATH_BYTES = 1024;
+
+/** How a name is shown in a message: control characters would be invisible, so they are escaped. */
+export function shown(name: string): string {
+  const visible = name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return visible.length > 60 ? `${visible.slice(0, 57)}…` : visible;
+}
+
+/**
+ * Null when `name` is acceptable as one file or folder name on Windows and on Linux;
+ * otherwise a French message saying what is wrong and what to do.
+ */
 export function checkEntryName(name: string): string | null {
-  if (typeof name !== 'string' || name.trim() === '') return 'Le nom est vide : donnez un nom.';
-  if (name === '.' || name === '..') return `Le nom « ${name} » n’est pas permis.`;
-  const bad = /[/\\:*?"<>|]/.exec(name);
-  if (bad) return `Le nom « ${name} » contient le caractère « ${bad[0]} », interdit sous Windows : retirez-le.`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'Le nom contient un caractère de contrôle : retapez-le.';
-  const stem = name.split('.')[0] ?? name;
-  if (RESERVED.test(name) || RESERVED.test(stem)) return `Le nom « ${name} » est réservé par Windows : choisissez-en un autre.`;
-  if (/[. ]$/.test(name)) return `Le nom « ${name} » se termine par un point ou une espace, ce que Windows refuse : retirez-les.`;
-  if (Buffer.byteLength(name, 'utf8') > 255) return 'Le nom est trop long (255 octets au plus) : raccourcissez-le.';
+  if (name.trim() === '') return 'Le nom est vide : saisissez un nom.';
+  if (name === '.' || name === '..') return `Le nom « ${name} » n’est pas permis : choisissez un vrai nom de fichier ou de dossier.`;
+  for (const c of name) {
+    if (FORBIDDEN_CHARS.includes(c)) {
+      return `Le nom « ${shown(name)} » contient le caractère « ${c} », interdit dans un nom de fichier ou de dossier : retirez-le.`;
+    }
+    const code = c.codePointAt(0) ?? 0;
+    if (code < 0x20 || code === 0x7f) {
+      return `Le nom « ${shown(name)} » contient un caractère invisible (tabulation, retour à la ligne…) : retapez-le.`;
+    }
+  }
+  // Windows ignores the extension and the spaces before it: "nul.txt" and "CON .doc" are devices too.
+  const stem = (name.split('.')[0] ?? '').trimEnd().toUpperCase();
+  if (RESERVED.has(stem)) return `Le nom « ${shown(name)} » est réservé par Windows : choisissez-en un autre.`;
+  if (name.endsWith('.') || name.endsWith(' ')) {
+    return `Le nom « ${shown(name)} » se termine par un point ou une espace, ce que Windows ne permet pas : retirez-les.`;
+  }
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > MAX_NAME_BYTES) {
+    return `Le nom « ${shown(name)} » est trop long (${bytes} octets, ${MAX_NAME_BYTES} au plus ; les lettres accentuées en comptent deux) : raccourcissez-le.`;
+  }
   return null;
 }
+
+/** The name of an assignment's folder, from the title the teacher typed. */

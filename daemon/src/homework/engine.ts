@@ -796,16 +796,18 @@ async function handOutOne(
       new HomeworkError('DEST_BLOCKED', `Dans le dossier de ${pupil.login}, « ${where} » est ${what} et non un dossier : rien n’a été distribué à cet élève.`);
 
     // Where things stand, before writing anything.
-    let devoirs: FileHandle | null;
+    let devoirs: FileHandle | null = null;
     let assignment: FileHandle | null = null;
+    let where = DEVOIRS;
     try {
       devoirs = await openDirAt(home, DEVOIRS);
       handles.push(devoirs);
+      where = `${DEVOIRS}/${folder}`;
       if (devoirs) assignment = await openDirAt(devoirs, folder);
       handles.push(assignment);
     } catch (err) {
       if (!(err instanceof NotAFolder)) throw err;
-      throw blocked(devoirs === undefined ? DEVOIRS : `${DEVOIRS}/${folder}`, err.what);
+      throw blocked(where, err.what);
     }
     // What is already there (the writes below only ever go through descriptors: this is just the plan).
     const present = new Map<SourceRef, Stats>();
@@ -823,6 +825,8 @@ async function handOutOne(
     if (!devoirs) {
       devoirs = (await ensureDirAt(home, DEVOIRS, own)).fh;
       handles.push(devoirs);
+    } else {
+      await removeLeftovers(devoirs);
     }
     if (!assignment) {
       await handOutFresh(devoirs, folder, refs, own, dirOwner, fileOwner, result);
@@ -871,6 +875,8 @@ async function handOutFresh(
   const staging = (await ensureDirAt(devoirs, stagingName, { uid: 0, gid: 0, mode: 0o700 })).fh;
   let placed = false;
   try {
+    // Ours, and empty: a pupil who swapped in a folder of their own before we opened it gets nothing.
+    if ((await readdir(fdPath(staging))).length > 0) throw new Error('staging folder not empty');
     const root = fdPath(staging);
     const folders = foldersOf(refs.map((r) => r.file.rel));
     for (const rel of folders) await mkdir(`${root}/${rel}`, { mode: 0o700 });
@@ -1250,6 +1256,7 @@ async function returnOne(pupil: Person, folder: string, group: FileHandle, limit
   let buildingName = '';
   let placed = false;
   let work: FileHandle | null = null;
+  let oldName = '';
   try {
     const home = await openHome(pupil);
     handles.push(home);
@@ -1299,7 +1306,6 @@ async function returnOne(pupil: Person, folder: string, group: FileHandle, limit
 
     const current = await lstatOrNull(at(work, CORRIGE));
     let old: FileHandle | null = null;
-    let oldName = '';
     if (current?.isDirectory() && current.uid === 0) {
       // Our previous Corrigé: moved aside, then deleted through its descriptor.
       old = await openDirAt(work, CORRIGE).catch(() => null);
@@ -1309,6 +1315,7 @@ async function returnOne(pupil: Person, folder: string, group: FileHandle, limit
         await rename(at(work, CORRIGE), at(work, oldName));
       } else {
         old = null;
+        oldName = '';
       }
     }
     if (!old && (await lstatOrNull(at(work, CORRIGE)))) {
@@ -1329,18 +1336,23 @@ async function returnOne(pupil: Person, folder: string, group: FileHandle, limit
     if (building && !placed && work) {
       await removeOwnTree(building).catch(() => {});
       await rmdir(at(work, buildingName)).catch(() => {});
+      if (oldName) await rename(at(work, oldName), at(work, CORRIGE)).catch(() => {}); // the previous one, back
     }
     await closeAll([...handles, building, ...(tree?.handles ?? [])]);
   }
 }
 
-/** Root-owned temporary entries of an interrupted run, in a pupil's assignment folder: deleted. */
+/** Age beyond which a temporary entry is known to be left by an interrupted run (not one in progress). */
+const LEFTOVER_AGE_MS = 12 * 3600 * 1000;
+
+/** Root-owned temporary entries left in a pupil's folder by an interrupted run: deleted. */
 async function removeLeftovers(work: FileHandle): Promise<void> {
   const entries = await readdir(fdPath(work));
   for (const name of entries) {
     if (!name.startsWith(TMP_PREFIX)) continue;
     const st = await lstatOrNull(at(work, name));
     if (st?.uid !== 0) continue; // missing, or not ours
+    if (Date.now() - st.mtimeMs < LEFTOVER_AGE_MS) continue; // maybe another run's, in progress
     if (st.isDirectory()) {
       const dir = await openDirAt(work, name).catch(() => null);
       if (!dir) continue;

@@ -162,7 +162,7 @@ export class HomeworkService implements Service {
         for (const l of g.members) if (users.get(l.toLowerCase())?.profile === 'eleve' && !out.has(l)) out.set(l, g.label);
       } else {
         const u = users.get(t.name.toLowerCase());
-        if (!u || u.profile !== 'eleve') throw new AppError('USER_NOT_FOUND', `Aucun élève « ${t.name} ».`, 404);
+        if (u?.profile !== 'eleve') throw new AppError('USER_NOT_FOUND', `Aucun élève « ${t.name} ».`, 404);
         if (restricted && !(u.classe && mine.has(u.classe))) throw new AppError('FORBIDDEN', `${u.login} n’est dans aucune de vos classes.`, 403);
         if (!out.has(u.login)) out.set(u.login, u.classe ?? 'Élèves');
       }
@@ -436,7 +436,7 @@ export class HomeworkService implements Service {
     for (const part of rel.parts) {
       dir = join(dir, part);
       const st = lstatSync(dir, { throwIfNoEntry: false });
-      if (!st || !st.isDirectory()) throw new AppError('PATH_NOT_FOUND', `Le dossier « ${rel.parts.join('/')} » n’existe pas dans votre dossier personnel.`, 404);
+      if (!st?.isDirectory()) throw new AppError('PATH_NOT_FOUND', `Le dossier « ${rel.parts.join('/')} » n’existe pas dans votre dossier personnel.`, 404);
     }
     const entries: { name: string; dir: boolean; size: number }[] = [];
     for (const name of readdirSync(dir)) {

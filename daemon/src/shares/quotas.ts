@@ -20,7 +20,7 @@ interface MountEntry {
 /** Mount points from /proc/self/mountinfo (escaped spaces decoded). */
 export function readMounts(text = readFileSync('/proc/self/mountinfo', 'utf8')): MountEntry[] {
   const out: MountEntry[] = [];
-  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
+  const decode = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     const [left, right] = line.split(' - ');
@@ -28,9 +28,9 @@ export function readMounts(text = readFileSync('/proc/self/mountinfo', 'utf8')):
     const l = left.split(' ');
     const r = right.split(' ');
     out.push({
-      mountPoint: unescape(l[4] ?? ''),
+      mountPoint: decode(l[4] ?? ''),
       fsType: r[0] ?? '',
-      device: unescape(r[1] ?? ''),
+      device: decode(r[1] ?? ''),
       options: `${l[5] ?? ''},${r[2] ?? ''}`.split(','),
     });
   }
