@@ -203,5 +203,8 @@ t.test('shares on the DC, as pupils and teachers see them over SMB', async (t) =
     t.match(pam.body, /perso\/%\(USER\)/);
     const other = await app.app.inject({ method: 'GET', url: '/api/v1/shares/clients/..%2F..%2Fetc%2Fpasswd', headers: { cookie: session.cookie } });
     t.equal(other.statusCode, 400, 'only the two files can be downloaded');
+    const check = await app.app.inject({ method: 'POST', url: '/api/v1/shares/clients/check', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+    t.equal(check.statusCode, 200);
+    t.match(check.json(), { ok: true }, 'sssctl config-check accepts the generated sssd.conf');
   });
 });

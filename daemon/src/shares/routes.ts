@@ -118,6 +118,10 @@ export async function sharesRoutes(app: FastifyInstance, opts: { shares: SharesS
     },
   );
 
+  app.post('/shares/clients/check', { schema: { tags, summary: 'Vérifie le sssd.conf généré avec sssctl config-check (null si sssctl est absent)' } }, async () =>
+    shares.checkLinuxConfig(),
+  );
+
   app.get('/shares/windows', { schema: { tags, summary: 'Réglages des postes Windows (lecteur personnel, profil, redirection de dossiers)' } }, async () =>
     shares.windows(),
   );

@@ -27,7 +27,7 @@ import {
 } from './layout.ts';
 import { detectQuotaMode, diskUsage, setUserQuota, type QuotaMode } from './quotas.ts';
 import { loadShareSettings, parseShareSettings, saveShareSettings } from './settings.ts';
-import { pamMountConf, sssdConf, windowsSettings, type ClientSite } from './clients.ts';
+import { checkSssdConf, pamMountConf, sssdConf, windowsSettings, type ClientSite } from './clients.ts';
 
 export interface SharesDeps {
   config: TrousseConfig;
@@ -551,6 +551,11 @@ export class SharesService implements Service {
 
   linuxFile(name: 'sssd.conf' | 'pam_mount.conf.xml'): string {
     return name === 'sssd.conf' ? sssdConf(this.clientSite()) : pamMountConf(this.clientSite());
+  }
+
+  /** `sssctl config-check` on the generated sssd.conf; null where sssctl is not installed. */
+  checkLinuxConfig() {
+    return checkSssdConf(this.linuxFile('sssd.conf'));
   }
 
   windows() {
