@@ -23,6 +23,8 @@ const paths = {
   imports: 'M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4 M17 8l-5-5-5 5 M12 3v12',
   download: 'M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4 M7 10l5 5 5-5 M12 15V3',
   kit: 'M4 8h16v11a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2z M9 8V5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v3 M4 13h16',
+  homework: 'M9 3h6v3H9z M9 4.5H6a1 1 0 0 0-1 1V20a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5.5a1 1 0 0 0-1-1h-3 M8.5 13l2.5 2.5 4.5-5',
+  file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z M14 3v5h5 M9 13h6 M9 17h6',
 } as const;
 
 export type IconName = keyof typeof paths;

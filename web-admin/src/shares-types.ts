@@ -114,6 +114,12 @@ export interface WindowsSettings {
 
 export type LinuxClientFile = 'sssd.conf' | 'pam_mount.conf.xml';
 
+/** POST /shares/clients/check: `sssctl config-check` of the generated sssd.conf; null without sssctl. */
+export interface SssdCheck {
+  ok: boolean;
+  output: string;
+}
+
 // ---- homework ----------------------------------------------------------------------------
 
 export type HomeworkMode = 'lecture' | 'copie';

@@ -15,14 +15,22 @@ import { importsPage } from './imports/imports.ts';
 import { rolloverPage } from './imports/rollover.ts';
 import { sheetsPage } from './imports/sheets.ts';
 import { importRunPage } from './imports/wizard.ts';
+import { homeworkDetailPage } from './homework/detail.ts';
+import { homeworkListPage } from './homework/list.ts';
+import { homeworkNewPage } from './homework/new.ts';
 import { placeholderPage } from './placeholder.ts';
 import { settingsPage } from './settings.ts';
+import { clientsPage } from './shares/clients.ts';
+import { profilesPage } from './shares/profiles.ts';
+import { quotasPage } from './shares/quotas.ts';
+import { sharesPage } from './shares/shares.ts';
 
 const ADMIN: readonly Role[] = ['administrator'];
 
 export const navGroups: Record<string, NavGroup> = {
   annuaire: { label: 'Annuaire', icon: 'directory' },
   imports: { label: 'Rentrée et imports', icon: 'imports' },
+  partages: { label: 'Partages', icon: 'shares' },
 };
 
 export const pages: readonly Page[] = [
@@ -38,13 +46,14 @@ export const pages: readonly Page[] = [
   importRunPage,
   rolloverPage,
   sheetsPage,
-  placeholderPage({
-    path: '/partages',
-    title: 'Partages',
-    roles: ADMIN,
-    icon: 'shares',
-    summary: 'Vous pourrez gérer les dossiers partagés de l’établissement et qui peut y accéder.',
-  }),
+  sharesPage,
+  quotasPage,
+  profilesPage,
+  clientsPage,
+  homeworkListPage,
+  // before "/devoirs/:id", which would take "nouveau" as an id
+  homeworkNewPage,
+  homeworkDetailPage,
   placeholderPage({
     path: '/salles',
     title: 'Salles et appareils',

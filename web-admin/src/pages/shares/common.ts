@@ -16,6 +16,7 @@ export const sharePaths = {
   profileReset: (login: string) => `${SH}/profiles/${seg(login)}/reset`,
   windows: `${SH}/windows`,
   client: (file: string) => `${SH}/clients/${seg(file)}`,
+  clientCheck: `${SH}/clients/check`,
   groups: '/api/v1/directory/groups',
 };
 

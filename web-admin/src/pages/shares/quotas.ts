@@ -34,7 +34,7 @@ export const quotasPage: Page = {
       items: [] as QuotaLine[],
     };
 
-    const measureMessage = h('p', { class: 'form-message form-message-error', role: 'alert' });
+    const measureMessage = h('p', { class: 'form-message form-message-error', role: 'alert', 'data-testid': 'quota-measure-message' });
     const measure = h('button', { type: 'button', class: 'button button-primary', 'data-testid': 'quota-measure' }, 'Mesurer maintenant');
     measure.addEventListener('click', async () => {
       measureMessage.textContent = '';
@@ -80,7 +80,7 @@ export const quotasPage: Page = {
     container.append(
       h(
         'div',
-        { class: 'directory-page', 'data-testid': 'quotas-page' },
+        { class: 'directory-page page-fit', 'data-testid': 'quotas-page' },
         toolbar(
           h(
             'p',
@@ -164,7 +164,7 @@ export const quotasPage: Page = {
                 },
               }),
             )
-          : null,
+          : '',
       );
     }
 
@@ -202,16 +202,16 @@ function quotaTable(lines: QuotaLine[], ctx: PageContext, onChange: (line: Quota
     rowAttrs: (line) => ({ 'data-testid': 'quota-row', 'data-login': line.login, 'data-state': line.state }),
     columns: [
       {
-        label: 'Nom',
+        label: 'Compte',
         cell: (line) =>
           h(
             'span',
             null,
             h('a', { href: `#${routes.user(line.login)}` }, line.displayName || line.login),
+            h('span', { class: 'cell-sub' }, loginText(line.login)),
             line.custom ? h('span', { class: 'cell-sub' }, h('span', { class: 'badge badge-info', 'data-testid': 'quota-custom' }, 'quota particulier')) : null,
           ),
       },
-      { label: 'Identifiant', cell: (line) => loginText(line.login) },
       { label: 'Profil', cell: (line) => PROFILE_LABELS[line.profile] ?? line.profile },
       { label: 'Utilisé', className: 'quota-used-cell', cell: usedCell },
       {
@@ -264,7 +264,7 @@ function rowActions(line: QuotaLine, ctx: PageContext, onChange: (line: QuotaLin
   const reset = h(
     'button',
     { type: 'button', class: 'button button-small button-ghost', 'data-testid': 'quota-reset', 'aria-label': `Revenir au quota du profil pour ${who}` },
-    'Revenir au quota du profil',
+    'Quota du profil',
   );
   reset.addEventListener('click', async () => {
     try {

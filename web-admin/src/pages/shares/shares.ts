@@ -22,9 +22,9 @@ export const sharesPage: Page = {
   roles: ['administrator'],
   group: 'partages',
   render(container, ctx) {
-    const top = h('div', { class: 'directory-page' });
+    const top = h('div', { class: 'directory-page page-fit' });
     const settings = h('div');
-    container.append(h('div', { class: 'directory-page', 'data-testid': 'shares-page' }, top, settings));
+    container.append(h('div', { class: 'directory-page page-fit', 'data-testid': 'shares-page' }, top, settings));
     const load = () => api.get<SharesStatus>(sharePaths.status, { signal: ctx.signal });
     const show = (status: SharesStatus) => renderStatus(top, status, ctx);
     /** After the settings are saved: the list of shares may have changed. */
