@@ -152,6 +152,13 @@ t.test('hand out, collect and return between a teacher and a class, over SMB', a
     t.equal(statSync(join(base, 'enonce.txt')).uid, statSync(join(homes, prof.login)).uid, 'collected files belong to the teacher');
   });
 
+  t.test('a teacher is offered their own classes to hand out to, with names in the detail', async (t) => {
+    const targets = await api(app, teacher, 'GET', '/homework/targets');
+    t.same((targets.body.classes as { name: string }[]).map((c) => c.name), ['4C'], 'only the class of their team');
+    const detail = await api(app, teacher, 'GET', `/homework/${id}`);
+    t.ok((detail.body.pupils as { displayName: string | null }[]).every((p) => typeof p.displayName === 'string'), 'pupils come with their names');
+  });
+
   t.test('teachers see their own homework only; forgetting needs the title', async (t) => {
     const o = await login(app, other.login, other.password);
     t.equal((await api(app, o, 'GET', `/homework/${id}`)).status, 404, 'another teacher does not see it');

@@ -13,6 +13,10 @@ export async function homeworkRoutes(app: FastifyInstance, opts: { homework: Hom
 
   app.get('/homework', { config: BOTH, schema: { tags, summary: 'Les devoirs (un enseignant voit les siens)' } }, async (req) => homework.list(requestActor(req)));
 
+  app.get('/homework/targets', { config: BOTH, schema: { tags, summary: 'Les classes et groupes auxquels distribuer (un enseignant : les siens)' } }, async (req) =>
+    homework.targets(requestActor(req)),
+  );
+
   app.get(
     '/homework/browse',
     {
@@ -92,7 +96,7 @@ export async function homeworkRoutes(app: FastifyInstance, opts: { homework: Hom
     async (req, reply) => {
       const { id } = req.params as { id: number };
       const actor = requestActor(req);
-      const d = homework.get(id, actor);
+      const d = await homework.get(id, actor);
       if ((req.query as { confirm: string }).confirm.trim() !== d.folder) {
         throw new AppError('CONFIRMATION_REQUIRED', `Pour confirmer, retapez le titre du devoir : « ${d.folder} ».`, 400);
       }

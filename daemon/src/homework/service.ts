@@ -308,7 +308,7 @@ export class HomeworkService implements Service {
         })();
       }
       this.#d.db.prepare('UPDATE homework SET collected_at = ? WHERE id = ?').run(new Date().toISOString(), id);
-      const d = this.get(id, actor);
+      const d = await this.get(id, actor);
       this.#d.journal.record('info', 'homework', 'homework.collected', `Devoir « ${r.folder} » ramassé : ${d.counts.collected}/${d.counts.pupils} copie(s), ${d.counts.late} en retard.`);
       return d;
     });
@@ -345,7 +345,7 @@ export class HomeworkService implements Service {
         })();
       }
       this.#d.db.prepare('UPDATE homework SET returned_at = ? WHERE id = ?').run(new Date().toISOString(), id);
-      const d = this.get(id, actor);
+      const d = await this.get(id, actor);
       this.#d.journal.record('info', 'homework', 'homework.returned', `Devoir « ${r.folder} » rendu corrigé à ${d.counts.returned} élève(s).`);
       return d;
     });
@@ -360,14 +360,15 @@ export class HomeworkService implements Service {
     return rows.map((r) => this.#summary(r, this.#pupils(r.id)));
   }
 
-  get(id: number, actor: Actor): HomeworkDetail {
+  async get(id: number, actor: Actor): Promise<HomeworkDetail> {
     const r = this.#row(id, actor);
     const rows = this.#pupils(id);
+    const names = new Map((await this.#d.directory.shareView()).users.map((u) => [u.login.toLowerCase(), u.displayName]));
     return {
       ...this.#summary(r, rows),
       pupils: rows.map((p) => ({
         login: p.login,
-        displayName: null,
+        displayName: names.get(p.login.toLowerCase()) ?? null,
         group: p.group_label,
         handout: { state: p.handout_state, error: p.handout_error },
         collect: {
@@ -415,6 +416,21 @@ export class HomeworkService implements Service {
       state,
       files: manifest.files.length,
       bytes: manifest.bytes,
+    };
+  }
+
+  /** What an actor may hand out to: a teacher's classes (their team) and the groups they belong to; everything for an administrator. */
+  async targets(actor: Actor): Promise<{ classes: { name: string; pupils: number }[]; groups: { name: string; label: string; pupils: number }[] }> {
+    const view = await this.#d.directory.shareView();
+    const me = actor.login.toLowerCase();
+    const pupils = new Set(view.users.filter((u) => u.profile === 'eleve').map((u) => u.login.toLowerCase()));
+    const teacher = actor.role === 'teacher';
+    return {
+      classes: view.classes.filter((c) => !teacher || c.teachers.some((l) => l.toLowerCase() === me)).map((c) => ({ name: c.name, pupils: c.pupils.length })),
+      groups: view.groups
+        .filter((g) => !teacher || g.members.some((l) => l.toLowerCase() === me))
+        .map((g) => ({ name: g.name, label: g.label, pupils: g.members.filter((l) => pupils.has(l.toLowerCase())).length }))
+        .filter((g) => g.pupils > 0),
     };
   }
 

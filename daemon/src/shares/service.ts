@@ -99,7 +99,12 @@ export class SharesService implements Service {
     this.#d = deps;
     this.paths = { homeRoot: deps.config.directory.homeRoot, root: deps.config.shares.root };
     this.#settings = loadShareSettings(deps.db);
-    if (!deps.config.shares.enabled) return;
+    const last = deps.db.prepare("SELECT value FROM settings WHERE key = 'shares.last'").get() as { value: string } | undefined;
+    if (last) this.#last = JSON.parse(last.value) as ReconcileReport;
+    if (!deps.config.shares.enabled) {
+      this.#quotaMode = { mode: 'report', reason: 'Les partages ne sont pas gérés par Trousse sur ce serveur (shares.enabled = false).' };
+      return;
+    }
     deps.scheduler.register({
       name: 'shares.reconcile',
       cron: '40 2 * * *',
@@ -256,6 +261,9 @@ export class SharesService implements Service {
 
     report.ms = Math.round(performance.now() - t0);
     this.#last = report;
+    db.prepare(
+      `INSERT INTO settings (key, value, updated_at) VALUES ('shares.last', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    ).run(JSON.stringify(report), report.at);
     if (report.foldersCreated > 0 || report.confChanged) {
       journal.record(
         report.errors.length > 0 ? 'warn' : 'info',
@@ -320,10 +328,13 @@ export class SharesService implements Service {
   }
 
   async updateSettings(input: unknown): Promise<ShareSettings> {
+    const before = this.#settings;
     const next = parseShareSettings({ ...this.#settings, ...(input as object) });
     saveShareSettings(this.#d.db, next);
     this.#settings = next;
-    if (this.enabled) await this.reconcile();
+    // quotas alone change nothing on disk unless the filesystem enforces them
+    const onlyQuotas = JSON.stringify({ ...before, quotas: null }) === JSON.stringify({ ...next, quotas: null });
+    if (this.enabled && (!onlyQuotas || this.#quotaMode.mode === 'filesystem')) await this.reconcile();
     return this.settings();
   }
 

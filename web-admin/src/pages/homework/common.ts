@@ -15,6 +15,7 @@ export const homeworkPaths = {
     return `${HW}/browse?${params.toString()}`;
   },
   classes: '/api/v1/directory/classes',
+  targets: `${HW}/targets`,
   groups: '/api/v1/directory/groups',
 };
 
@@ -61,4 +62,10 @@ export function parseId(value: string | undefined): number | null {
   if (!value || !/^\d{1,9}$/.test(value)) return null;
   const id = Number(value);
   return id > 0 ? id : null;
+}
+
+/** GET /homework/targets: what the user may hand out to. */
+export interface HomeworkTargets {
+  classes: { name: string; pupils: number }[];
+  groups: { name: string; label: string; pupils: number }[];
 }

@@ -1,7 +1,6 @@
 // "Distribuer un devoir": title, a file or folder picked in the teacher's home, classes and
 // groups, mode, due date → POST /homework → the assignment's page.
 import { ApiError, api, errorMessage, isAbort } from '../../api.ts';
-import type { ClassSummary, GroupSummary } from '../../directory-types.ts';
 import { h, uid } from '../../dom.ts';
 import { formatBytes, formatInteger } from '../../format.ts';
 import { icon } from '../../icons.ts';
@@ -10,8 +9,8 @@ import type { Page, PageContext } from '../../router.ts';
 import type { BrowseAnswer, HomeworkDetail, HomeworkMode, NewHomework, Target } from '../../shares-types.ts';
 import { card } from '../../widgets/card.ts';
 import { type Field, textField, withBusy } from '../../widgets/fields.ts';
-import { backLink, fetchClasses, GROUP_KIND_SINGULAR, groupTitle } from '../directory/common.ts';
-import { homeworkPaths, homeworkRoutes, MODE_EXPLANATIONS, MODE_LABELS } from './common.ts';
+import { backLink } from '../directory/common.ts';
+import { type HomeworkTargets, homeworkPaths, homeworkRoutes, MODE_EXPLANATIONS, MODE_LABELS } from './common.ts';
 
 const MODES: HomeworkMode[] = ['lecture', 'copie'];
 
@@ -422,17 +421,18 @@ function targetsBlock(ctx: PageContext, isAdmin: boolean): TargetsBlock {
     return h('li', { class: 'check-item' }, input, h('label', { for: id }, label, ' ', h('span', { class: 'muted small' }, note)));
   };
 
-  fetchClasses(ctx.signal).then(
-    (classes: ClassSummary[]) => {
+  // one answer for both lists: a teacher gets their classes (team) and the groups they belong to
+  api.get<HomeworkTargets>(homeworkPaths.targets, { signal: ctx.signal }).then(
+    (answer) => {
       classesSlot.replaceChildren(
-        classes.length
+        answer.classes.length
           ? h(
               'div',
               { class: 'check-list' },
               h(
                 'ul',
                 null,
-                classes.map((c) => checkItem(classBoxes, c.name, c.name, `${formatInteger(c.pupils)} élève${c.pupils > 1 ? 's' : ''}`, 'homework-class')),
+                answer.classes.map((c) => checkItem(classBoxes, c.name, c.name, `${formatInteger(c.pupils)} élève${c.pupils > 1 ? 's' : ''}`, 'homework-class')),
               ),
             )
           : h(
@@ -443,52 +443,24 @@ function targetsBlock(ctx: PageContext, isAdmin: boolean): TargetsBlock {
                 : 'Vous n’êtes encore dans l’équipe pédagogique d’aucune classe : demandez à l’administrateur de la console de vous y ajouter, ou choisissez un groupe.',
             ),
       );
+      groupsSlot.replaceChildren(
+        answer.groups.length
+          ? h(
+              'div',
+              { class: 'check-list' },
+              h(
+                'ul',
+                null,
+                answer.groups.map((g) => checkItem(groupBoxes, g.name, g.label, `${formatInteger(g.pupils)} élève${g.pupils > 1 ? 's' : ''}`, 'homework-group')),
+              ),
+            )
+          : h('p', { class: 'muted' }, isAdmin ? 'Aucun groupe avec des élèves.' : 'Vous n’êtes membre d’aucun groupe d’élèves.'),
+      );
     },
     (err) => {
       if (!ctx.signal.aborted) classesSlot.replaceChildren(h('p', { class: 'alert alert-danger' }, errorMessage(err)));
     },
   );
-
-  // Teachers cannot list the groups (administrators only): they type the group's name.
-  let groupText: Field<HTMLInputElement> | null = null;
-  if (isAdmin) {
-    groupsSlot.append(h('p', { class: 'muted loading' }, 'Chargement des groupes…'));
-    api.get<{ items: GroupSummary[] }>(homeworkPaths.groups, { signal: ctx.signal }).then(
-      (answer) => {
-        const groups = (answer.items ?? [])
-          .filter((g) => g.kind === 'groupe' || g.kind === 'libre')
-          .sort((a, b) => groupTitle(a).localeCompare(groupTitle(b), 'fr', { numeric: true }));
-        groupsSlot.replaceChildren(
-          groups.length
-            ? h(
-                'div',
-                { class: 'check-list' },
-                h(
-                  'ul',
-                  null,
-                  groups.map((g) =>
-                    checkItem(groupBoxes, g.name, groupTitle(g), `${GROUP_KIND_SINGULAR[g.kind] ?? g.kind} · ${formatInteger(g.members)} membre${g.members > 1 ? 's' : ''}`, 'homework-group'),
-                  ),
-                ),
-              )
-            : h('p', { class: 'muted' }, 'Aucun groupe libre ni groupe de la structure.'),
-        );
-      },
-      (err) => {
-        if (!ctx.signal.aborted) groupsSlot.replaceChildren(h('p', { class: 'alert alert-danger' }, errorMessage(err)));
-      },
-    );
-  } else {
-    groupText = textField({
-      label: 'Noms des groupes',
-      name: 'groups',
-      optional: true,
-      spellcheck: false,
-      testId: 'homework-groups',
-      hint: 'Par exemple un groupe de langue ou d’option dont vous êtes membre, tel qu’il s’appelle dans l’annuaire. Séparez plusieurs groupes par des virgules.',
-    });
-    groupsSlot.append(groupText.element);
-  }
 
   const field: Field<HTMLElement> = {
     element: fieldset,
@@ -507,11 +479,7 @@ function targetsBlock(ctx: PageContext, isAdmin: boolean): TargetsBlock {
       const list: Target[] = [];
       for (const [name, box] of classBoxes) if (box.checked) list.push({ kind: 'classe', name });
       for (const [name, box] of groupBoxes) if (box.checked) list.push({ kind: 'groupe', name });
-      if (groupText) {
-        const names = groupText.control.value.split(/[,;\n]+/).map((n) => n.trim()).filter(Boolean);
-        for (const name of new Set(names)) list.push({ kind: 'groupe', name });
-      }
-      if (list.length === 0) return 'Cochez au moins une classe, ou indiquez un groupe.';
+      if (list.length === 0) return 'Cochez au moins une classe ou un groupe.';
       return list;
     },
   };
