@@ -269,6 +269,20 @@ export class HomeworkService implements Service {
     });
   }
 
+  /** The recorded pupils by the class or group they were reached through, with those whose account is gone. */
+  #byGroup(rows: PupilRow[], view: ShareView): { group: string; pupils: Person[]; gone: string[] }[] {
+    const users = new Map(view.users.map((u) => [u.login.toLowerCase(), u]));
+    const groups = new Map<string, { group: string; pupils: Person[]; gone: string[] }>();
+    for (const p of rows) {
+      const g = groups.get(p.group_label) ?? { group: p.group_label, pupils: [], gone: [] };
+      groups.set(p.group_label, g);
+      const u = users.get(p.login.toLowerCase());
+      if (u) g.pupils.push(this.#person(u));
+      else g.gone.push(p.login);
+    }
+    return [...groups.values()];
+  }
+
   #pupils(id: number): PupilRow[] {
     return this.#d.db.prepare('SELECT * FROM homework_pupils WHERE homework_id = ? ORDER BY group_label, login').all(id) as PupilRow[];
   }
@@ -280,19 +294,12 @@ export class HomeworkService implements Service {
       const r = this.#row(id, actor);
       const view = await this.#d.directory.shareView();
       const teacher = this.#teacherOf({ role: 'administrator', login: r.teacher, name: r.teacher }, view, r.teacher);
-      const users = new Map(view.users.map((u) => [u.login.toLowerCase(), u]));
       const rows = this.#pupils(id);
-      const groups = new Map<string, PupilRow[]>();
-      for (const p of rows) groups.set(p.group_label, [...(groups.get(p.group_label) ?? []), p]);
       const upd = this.#d.db.prepare(
         'UPDATE homework_pupils SET collect_state = ?, collect_files = ?, collect_bytes = ?, last_modified = ?, late = ?, collect_error = ? WHERE homework_id = ? AND login = ?',
       );
       let done = 0;
-      for (const [group, members] of groups) {
-        const pupils = members.flatMap((p) => {
-          const u = users.get(p.login.toLowerCase());
-          return u ? [this.#person(u)] : [];
-        });
+      for (const { group, pupils, gone } of this.#byGroup(rows, view)) {
         const results = await collect({
           manifest: JSON.parse(r.manifest) as SourceManifest,
           folder: r.folder,
@@ -304,7 +311,7 @@ export class HomeworkService implements Service {
         });
         this.#d.db.transaction(() => {
           for (const res of results) upd.run(res.state, res.files, res.bytes, res.lastModified, res.late ? 1 : 0, res.error ?? null, id, res.login);
-          for (const p of members) if (!users.has(p.login.toLowerCase())) upd.run('missing', 0, 0, null, 0, 'Le compte n’existe plus.', id, p.login);
+          for (const login of gone) upd.run('missing', 0, 0, null, 0, 'Le compte n’existe plus.', id, login);
         })();
       }
       this.#d.db.prepare('UPDATE homework SET collected_at = ? WHERE id = ?').run(new Date().toISOString(), id);
@@ -321,17 +328,10 @@ export class HomeworkService implements Service {
       const r = this.#row(id, actor);
       const view = await this.#d.directory.shareView();
       const teacher = this.#teacherOf({ role: 'administrator', login: r.teacher, name: r.teacher }, view, r.teacher);
-      const users = new Map(view.users.map((u) => [u.login.toLowerCase(), u]));
       const rows = this.#pupils(id);
-      const groups = new Map<string, PupilRow[]>();
-      for (const p of rows) groups.set(p.group_label, [...(groups.get(p.group_label) ?? []), p]);
       const upd = this.#d.db.prepare('UPDATE homework_pupils SET return_state = ? WHERE homework_id = ? AND login = ?');
       let done = 0;
-      for (const [group, members] of groups) {
-        const pupils = members.flatMap((p) => {
-          const u = users.get(p.login.toLowerCase());
-          return u ? [this.#person(u)] : [];
-        });
+      for (const { group, pupils, gone } of this.#byGroup(rows, view)) {
         const results = await returnWork({
           folder: r.folder,
           groupLabel: group,
@@ -341,7 +341,7 @@ export class HomeworkService implements Service {
         });
         this.#d.db.transaction(() => {
           for (const res of results) upd.run(res.state, id, res.login);
-          for (const p of members) if (!users.has(p.login.toLowerCase())) upd.run('missing', id, p.login);
+          for (const login of gone) upd.run('missing', id, login);
         })();
       }
       this.#d.db.prepare('UPDATE homework SET returned_at = ? WHERE id = ?').run(new Date().toISOString(), id);

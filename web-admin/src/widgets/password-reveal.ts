@@ -40,7 +40,8 @@ export function passwordReveal(password: string, options: RevealOptions): HTMLEl
   );
 }
 
-async function copyText(text: string, source: HTMLElement): Promise<boolean> {
+/** Copies text to the clipboard, or selects `source` and copies it where the clipboard API is refused. */
+export async function copyText(text: string, source: HTMLElement): Promise<boolean> {
   try {
     if (window.isSecureContext && navigator.clipboard) {
       await navigator.clipboard.writeText(text);

@@ -1,6 +1,7 @@
 // Shared pieces of the Partages pages: API paths, console routes, labels, copy button.
 import { h } from '../../dom.ts';
 import type { QuotaMode, QuotaState } from '../../shares-types.ts';
+import { copyText } from '../../widgets/password-reveal.ts';
 
 const SH = '/api/v1/shares';
 const seg = encodeURIComponent;
@@ -87,26 +88,6 @@ export function copyable(text: string, label: string, testId?: string): HTMLElem
   return h('span', { class: 'copy-row' }, value, button, status);
 }
 
-async function copyText(text: string, source: HTMLElement): Promise<boolean> {
-  try {
-    if (window.isSecureContext && navigator.clipboard) {
-      await navigator.clipboard.writeText(text);
-      return true;
-    }
-  } catch {
-    // Refused (permissions): select the text instead.
-  }
-  const range = document.createRange();
-  range.selectNodeContents(source);
-  const selection = window.getSelection();
-  selection?.removeAllRanges();
-  selection?.addRange(range);
-  try {
-    return document.execCommand('copy');
-  } catch {
-    return false;
-  }
-}
 
 /** A block of shell commands, shown as typed. */
 export function commandBlock(lines: string[], label: string): HTMLElement {
