@@ -148,8 +148,13 @@ export class SharesService implements Service {
     if (this.#stopped || this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.reconcile().catch((err) => this.#d.log.error({ err: errorMessage(err) }, 'shares reconcile failed'));
+      this.reconcile().catch((err) => {
+        // the DC may not answer yet (start-up, restart): try again in a minute
+        this.#d.log.error({ err: errorMessage(err) }, 'shares reconcile failed, retrying in 60 s');
+        this.#schedule(60_000);
+      });
     }, delayMs);
+    this.#timer.unref();
   }
 
   /** Waits for a reconcile already asked for (tests, and the console's "Vérifier" button use reconcile()). */
