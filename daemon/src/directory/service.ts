@@ -47,6 +47,7 @@ import { DirectoryStore } from './store.ts';
 import { HomeArchive } from './homes.ts';
 import { byName, classSlug, collator, Layout, Views, type ClassRef } from './views.ts';
 import { searchKey, matchesQuery } from './search.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
 
 export interface DirectoryDeps {
   config: TrousseConfig;
@@ -181,8 +182,8 @@ export class DirectoryService implements Service {
         await this.#ensureLayout();
         await this.#scanIdFloors();
         await this.#mirror.refresh();
-        const applied = this.#d.db.prepare("SELECT value FROM settings WHERE key = 'directory.policyApplied'").get() as { value: string } | undefined;
-        if (applied?.value !== JSON.stringify(this.#settings.policy)) await this.#applyPolicy();
+        const applied = readSetting(this.#d.db, 'directory.policyApplied');
+        if (JSON.stringify(applied) !== JSON.stringify(this.#settings.policy)) await this.#applyPolicy();
       })
       .catch((err: unknown) => {
         this.#layoutReady = null;
@@ -272,10 +273,7 @@ export class DirectoryService implements Service {
       .filter((dn): dn is string => Boolean(dn));
     const psoName = `Trousse ${this.#d.config.directory.ou}`;
     await applyPolicy(dc.ldap, dc.identity.baseDn, this.#settings.policy, { name: escapeDnValue(psoName), groupDns });
-    db.prepare(
-      `INSERT INTO settings (key, value, updated_at) VALUES ('directory.policyApplied', ?, ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    ).run(JSON.stringify(this.#settings.policy), new Date().toISOString());
+    writeSetting(db, 'directory.policyApplied', this.#settings.policy);
   }
 
   /** Waits for the layout and brings the mirror up to date (every read and write starts here). */

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../core/errors.ts';
 import { DEFAULT_LOGIN_SCHEME, validateScheme } from './logins.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
 
 export interface PasswordPolicy {
   /** Domain-wide minimum (pupils). */
@@ -127,18 +128,15 @@ export const DEFAULT_SETTINGS: DirectorySettings = parseSettings({});
 const KEY = 'directory';
 
 export function loadSettings(db: Db): DirectorySettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
-  if (!row) return structuredClone(DEFAULT_SETTINGS);
+  const value = readSetting(db, KEY);
+  if (value === undefined) return structuredClone(DEFAULT_SETTINGS);
   try {
-    return parseSettings(JSON.parse(row.value));
+    return parseSettings(value);
   } catch {
     return structuredClone(DEFAULT_SETTINGS);
   }
 }
 
 export function saveSettings(db: Db, settings: DirectorySettings): void {
-  db.prepare(
-    `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  ).run(KEY, JSON.stringify(settings), new Date().toISOString());
+  writeSetting(db, KEY, settings);
 }

@@ -135,6 +135,11 @@ export class HomeworkService implements Service {
     return u;
   }
 
+  /** The account of the teacher who made a homework (their home holds its source and its collection). */
+  #owner(r: Row, view: ShareView): ShareView['users'][number] {
+    return this.#teacherOf({ role: 'teacher', login: r.teacher, name: r.teacher }, view);
+  }
+
   #person(u: { login: string; uidNumber: number }): Person {
     const home = this.#d.shares.homeOf(u.login);
     if (!home) throw new AppError('INVALID_LOGIN', `Identifiant invalide : ${u.login}`, 400);
@@ -252,10 +257,11 @@ export class HomeworkService implements Service {
     return this.#lock.run(async () => {
       const r = this.#row(id, actor);
       const view = await this.#d.directory.shareView();
-      const teacher = this.#teacherOf({ role: 'administrator', login: r.teacher, name: r.teacher }, view, r.teacher);
+      const teacher = this.#owner(r, view);
       const targets = JSON.parse(r.targets) as Target[];
       let recipients: { login: string; group: string }[] = [];
       try {
+        // the targets were checked against the teacher's classes when the homework was made
         recipients = this.#recipients(targets, view, teacher.login, { role: 'administrator', login: r.teacher, name: r.teacher });
       } catch {
         // a class or group that no longer exists: the pupils already reached still count
@@ -293,7 +299,7 @@ export class HomeworkService implements Service {
     return this.#lock.run(async () => {
       const r = this.#row(id, actor);
       const view = await this.#d.directory.shareView();
-      const teacher = this.#teacherOf({ role: 'administrator', login: r.teacher, name: r.teacher }, view, r.teacher);
+      const teacher = this.#owner(r, view);
       const rows = this.#pupils(id);
       const upd = this.#d.db.prepare(
         'UPDATE homework_pupils SET collect_state = ?, collect_files = ?, collect_bytes = ?, last_modified = ?, late = ?, collect_error = ? WHERE homework_id = ? AND login = ?',
@@ -327,7 +333,7 @@ export class HomeworkService implements Service {
     return this.#lock.run(async () => {
       const r = this.#row(id, actor);
       const view = await this.#d.directory.shareView();
-      const teacher = this.#teacherOf({ role: 'administrator', login: r.teacher, name: r.teacher }, view, r.teacher);
+      const teacher = this.#owner(r, view);
       const rows = this.#pupils(id);
       const upd = this.#d.db.prepare('UPDATE homework_pupils SET return_state = ? WHERE homework_id = ? AND login = ?');
       let done = 0;

@@ -28,6 +28,7 @@ import {
 import { detectQuotaMode, diskUsage, setUserQuota, type QuotaMode } from './quotas.ts';
 import { loadShareSettings, parseShareSettings, saveShareSettings } from './settings.ts';
 import { checkSssdConf, pamMountConf, sssdConf, windowsSettings, type ClientSite } from './clients.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
 
 export interface SharesDeps {
   config: TrousseConfig;
@@ -99,8 +100,7 @@ export class SharesService implements Service {
     this.#d = deps;
     this.paths = { homeRoot: deps.config.directory.homeRoot, root: deps.config.shares.root };
     this.#settings = loadShareSettings(deps.db);
-    const last = deps.db.prepare("SELECT value FROM settings WHERE key = 'shares.last'").get() as { value: string } | undefined;
-    if (last) this.#last = JSON.parse(last.value) as ReconcileReport;
+    this.#last = (readSetting(deps.db, 'shares.last') as ReconcileReport | undefined) ?? null;
     if (!deps.config.shares.enabled) {
       this.#quotaMode = { mode: 'report', reason: 'Les partages ne sont pas gérés par Trousse sur ce serveur (shares.enabled = false).' };
       return;
@@ -266,9 +266,7 @@ export class SharesService implements Service {
 
     report.ms = Math.round(performance.now() - t0);
     this.#last = report;
-    db.prepare(
-      `INSERT INTO settings (key, value, updated_at) VALUES ('shares.last', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    ).run(JSON.stringify(report), report.at);
+    writeSetting(db, 'shares.last', report);
     if (report.foldersCreated > 0 || report.confChanged) {
       journal.record(
         report.errors.length > 0 ? 'warn' : 'info',
@@ -391,7 +389,7 @@ export class SharesService implements Service {
         const profileBytes = (profileDirs.get(u.login.toLowerCase()) ?? []).reduce((s, f) => s + (sizes.get(join(profilesDir(this.paths), f)) ?? 0), 0);
         const l = this.#limitsOf(u.login, u.profile, overrides);
         const used = homeBytes + profileBytes;
-        const state = used > l.hardBytes ? 'hard' : used > l.softBytes ? 'soft' : 'ok';
+        const state = quotaState(used, l);
         if (state !== 'ok') over++;
         if (state !== 'ok' && state !== previous.get(u.login)) crossings.push({ login: u.login, state, used, limit: state === 'hard' ? l.hardBytes : l.softBytes });
         upsert.run(u.login, homeBytes, profileBytes, now, state);
@@ -434,7 +432,7 @@ export class SharesService implements Service {
         softBytes: l.softBytes,
         hardBytes: l.hardBytes,
         custom: l.custom,
-        state: used > l.hardBytes ? 'hard' : used > l.softBytes ? 'soft' : 'ok',
+        state: quotaState(used, l),
         measuredAt: m?.measured_at ?? null,
       };
     });
@@ -600,6 +598,10 @@ function closedAncestor(dir: string): string | null {
 
 function closedMode(p: string): string {
   return (statSync(p).mode & 0o777).toString(8).padStart(4, '0');
+}
+
+function quotaState(used: number, l: { softBytes: number; hardBytes: number }): QuotaLine['state'] {
+  return used > l.hardBytes ? 'hard' : used > l.softBytes ? 'soft' : 'ok';
 }
 
 function disabledError(): AppError {

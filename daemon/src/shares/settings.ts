@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../core/errors.ts';
 import type { ShareSettings } from './layout.ts';
+import { readSetting, writeSetting } from '../db/settings.ts';
 
 const limits = (soft: number, hard: number) => ({
   type: 'object',
@@ -55,18 +56,15 @@ export function parseShareSettings(input: unknown): ShareSettings {
 export const DEFAULT_SHARE_SETTINGS = parseShareSettings({});
 
 export function loadShareSettings(db: Db): ShareSettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get('shares') as { value: string } | undefined;
-  if (!row) return structuredClone(DEFAULT_SHARE_SETTINGS);
+  const value = readSetting(db, 'shares');
+  if (value === undefined) return structuredClone(DEFAULT_SHARE_SETTINGS);
   try {
-    return parseShareSettings(JSON.parse(row.value));
+    return parseShareSettings(value);
   } catch {
     return structuredClone(DEFAULT_SHARE_SETTINGS);
   }
 }
 
 export function saveShareSettings(db: Db, s: ShareSettings): void {
-  db.prepare(
-    `INSERT INTO settings (key, value, updated_at) VALUES ('shares', ?, ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  ).run(JSON.stringify(s), new Date().toISOString());
+  writeSetting(db, 'shares', s);
 }
