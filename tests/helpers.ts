@@ -28,6 +28,8 @@ export function testConfig(dataDir: string, h: HarnessInfo, overrides: Record<st
     log: { level: 'silent' },
     // shares write the DC's one include: only the shares tests (serial) turn them on
     shares: { enabled: false, includeFile: h.sharesInclude, root: join(dataDir, 'srv') },
+    // no polling, schedules nor UDP listener unless a devices test turns them on (ports 0 then)
+    devices: { enabled: false, notifyPort: 0, searchBindPort: 0 },
     dc: {
       managed: false,
       serviceName: null,

@@ -27,6 +27,7 @@ import { ImportService, importRoutes } from './imports/index.ts';
 import { SheetsService, sheetsRoutes } from './sheets/index.ts';
 import { SharesService, sharesRoutes } from './shares/index.ts';
 import { HomeworkService, homeworkRoutes } from './homework/index.ts';
+import { DevicesService, devicesRoutes } from './devices/index.ts';
 import { TROUSSE_VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -49,6 +50,7 @@ export interface TrousseApp {
   sheets: SheetsService;
   shares: SharesService;
   homework: HomeworkService;
+  devices: DevicesService;
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   readiness(): Readiness;
@@ -112,6 +114,8 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   lifecycle.add(shares);
   const homework = new HomeworkService({ log: log.child({ service: 'homework' }), db, bus, journal, directory, shares });
   lifecycle.add(homework);
+  const devices = new DevicesService({ config, log: log.child({ service: 'devices' }), db, bus, journal, scheduler, dc });
+  lifecycle.add(devices);
   lifecycle.add(imports);
   lifecycle.add(sheets);
 
@@ -188,6 +192,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
       await api.register(sheetsRoutes, { sheets, audit });
       await api.register(sharesRoutes, { shares, audit });
       await api.register(homeworkRoutes, { homework, audit });
+      await api.register(devicesRoutes, { devices, audit });
       await api.register(systemRoutes, { status, journal, audit, scheduler });
     },
     { prefix: '/api/v1' },
@@ -231,6 +236,7 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     sheets,
     shares,
     homework,
+    devices,
     scheduler,
     lifecycle,
     readiness,

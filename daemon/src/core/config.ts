@@ -79,6 +79,23 @@ export interface SharesConfig {
   serverName: string;
 }
 
+export interface DevicesConfig {
+  /** false: no polling, no schedules, no UDP listener (tests of other capabilities). */
+  enabled: boolean;
+  /** UDP port where projectors' status notifications arrive (PJLink: 4352); 0 = any free port. */
+  notifyPort: number;
+  /** Local UDP port of a projector search (4352 so that replies come back); 0 = any free port. */
+  searchBindPort: number;
+  /** Destination UDP port of a projector search. */
+  searchPort: number;
+  /** Destination UDP port of wake-on-LAN packets (9, "discard"). */
+  wolPort: number;
+  /** Where schedules count time (Europe/Paris). */
+  timezone: string;
+  /** Alsace-Moselle: two more public holidays (Vendredi saint, 26 décembre). */
+  alsaceMoselle: boolean;
+}
+
 export interface TrousseConfig {
   school: SchoolConfig;
   dataDir: string;
@@ -88,6 +105,7 @@ export interface TrousseConfig {
   auth: AuthConfig;
   directory: DirectoryConfig;
   shares: SharesConfig;
+  devices: DevicesConfig;
 }
 
 /** A partial config as written in the file; defaults fill the rest. */
@@ -214,6 +232,20 @@ export const configSchema = {
         root: { type: 'string', pattern: '^/[^\\0]*$', default: '/srv/trousse' },
         includeFile: { type: 'string', pattern: '^/[^\\0]*$' },
         serverName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,14}$' },
+      },
+    },
+    devices: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        notifyPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4352 },
+        searchBindPort: { type: 'integer', minimum: 0, maximum: 65535, default: 4352 },
+        searchPort: { type: 'integer', minimum: 1, maximum: 65535, default: 4352 },
+        wolPort: { type: 'integer', minimum: 1, maximum: 65535, default: 9 },
+        timezone: { type: 'string', minLength: 1, maxLength: 64, default: 'Europe/Paris' },
+        alsaceMoselle: { type: 'boolean', default: false },
       },
     },
   },

@@ -45,6 +45,10 @@ export interface BusEvents {
   /** Progress of an import being applied (counts only, no personal data). */
   /** Progress of a homework action (counts only). */
   'homework.progress': { id: number; action: 'handout' | 'collect' | 'return'; done: number; total: number };
+  /** A device's status changed (check, notification, action): the whole device as the API returns it. */
+  'devices.status': { device: { id: number; name: string; status: unknown } };
+  /** A device alert opened, changed level or closed (the hub reports them). */
+  'devices.alert': { deviceId: number; type: string; level: 'warning' | 'error'; opened: boolean };
   'import.progress': { id: number; phase: string; label: string; done: number; total: number; state: string };
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import type { TrousseConfig } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import type { DcStatus, EventBus } from '../core/events.ts';
@@ -14,6 +15,7 @@ import { LdapConnection } from './ldap.ts';
 import { SambaSupervisor, type DcProcessDriver } from './supervisor.ts';
 import { SystemdDriver } from './systemd.ts';
 import { filter } from './escape.ts';
+import { ensureShutdownAccess, shutdownAccessState, type ShutdownAccessDeps, type ShutdownAccessState } from './shutdown-access.ts';
 import { ensureInclude, hasInclude, installInclude, reloadSmbd, setNtAcls, sidToString, smbConnections, type NtAclJob, type NtAclResult } from './files.ts';
 
 const DC_PORTS = [88, 389, 445, 636];
@@ -272,6 +274,21 @@ export class DcService implements Service {
       for (const e of entries) if (Buffer.isBuffer(e.objectSid)) out.set(String(e.sAMAccountName).toLowerCase(), sidToString(e.objectSid));
     }
     return out;
+  }
+
+  #shutdownDeps(): ShutdownAccessDeps {
+    const { baseDn, realm, netbiosName } = this.identity;
+    return { ldap: this.ldap, baseDn, realm, netbiosName, smbConf: this.paths.smbConf, adminPasswordFile: this.paths.adminPasswordFile, secretsDir: join(this.#d.config.dataDir, 'secrets') };
+  }
+
+  /** The account that shuts Windows PCs down and its GPO, as they are. */
+  shutdownAccess(): Promise<ShutdownAccessState> {
+    return shutdownAccessState(this.#shutdownDeps());
+  }
+
+  /** Creates or repairs the shutdown account and its GPO (idempotent). */
+  ensureShutdownAccess(): Promise<ShutdownAccessState> {
+    return ensureShutdownAccess(this.#shutdownDeps());
   }
 
   /** The directory half of a console login (see http/auth): password check, then teacher-group membership. */

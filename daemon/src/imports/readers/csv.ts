@@ -3,6 +3,7 @@
  * explicitly), `;` `,` or tab, quoted fields with "" escapes (a quoted field may span lines),
  * CRLF or LF. Streaming: rows are turned into persons as they come.
  */
+import { CsvTokenizer, type CsvTokenizerOptions, detectSeparator } from '../../core/csv.ts';
 import type { Profile, StaffFunction } from '../../directory/model.ts';
 import { IMPORT_LIMITS, type ParsedFile } from '../model.ts';
 import { type ReaderContext, FileBuilder, INE_RE, asciiKey, clean, fmtInt, importError, lineWhere, parseDate } from './common.ts';
@@ -175,128 +176,17 @@ export function mapHeaders(headers: string[], mapping: Record<string, CsvField> 
 }
 
 /** The separator of a header line: the most frequent of ; tab , outside quotes (ties in that order). */
-export function detectSeparator(line: string): string | null {
-  const counts = new Map<string, number>([
-    [';', 0],
-    ['\t', 0],
-    [',', 0],
-  ]);
-  let quoted = false;
-  for (const c of line) {
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && counts.has(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  }
-  let best: string | null = null;
-  let n = 0;
-  for (const [sep, count] of counts) {
-    if (count > n) {
-      best = sep;
-      n = count;
-    }
-  }
-  return best;
-}
-
-/** Splits text into rows as it streams in; `line` is the physical line where each row starts. */
-class CsvTokenizer {
-  private field = '';
-  private fields: string[] = [];
-  private quoted = false;
-  private afterQuote = false;
-  private pendingCR = false;
-  private line = 1;
-  private rowLine = 1;
-  private fieldLine = 1;
-  private readonly sep: string;
-  private readonly name: string;
-  private readonly onRow: (fields: string[], line: number) => void;
-
-  constructor(sep: string, name: string, onRow: (fields: string[], line: number) => void) {
-    this.sep = sep;
-    this.name = name;
-    this.onRow = onRow;
-  }
-
-  get currentLine(): number {
-    return this.line;
-  }
-
-  write(s: string): void {
-    for (let i = 0; i < s.length; i++) {
-      const c = s[i] as string;
-      if (this.pendingCR) {
-        this.pendingCR = false;
-        if (c === '\n') continue;
-      }
-      if (this.quoted) {
-        if (c === '"') {
-          this.quoted = false;
-          this.afterQuote = true;
-        } else {
-          if (c === '\n' || c === '\r') {
-            this.line++;
-            if (c === '\r') this.pendingCR = true;
-          }
-          this.push(c);
-        }
-        continue;
-      }
-      if (c === '"') {
-        if (this.afterQuote) {
-          // "" inside a quoted field: a literal quote, and the field goes on
-          this.push('"');
-          this.quoted = true;
-          this.afterQuote = false;
-        } else if (this.field.trim() === '') {
-          this.field = '';
-          this.fieldLine = this.line;
-          this.quoted = true;
-        } else this.push(c);
-      } else if (c === this.sep) {
-        this.endField();
-      } else if (c === '\n' || c === '\r') {
-        if (c === '\r') this.pendingCR = true;
-        this.endRow();
-        this.line++;
-        this.rowLine = this.line;
-      } else {
-        this.afterQuote = false;
-        this.push(c);
-      }
-    }
-  }
-
-  end(): void {
-    if (this.quoted) {
-      throw importError('IMPORT_CSV_MALFORMED', this.name, `guillemet ouvert ${lineWhere(this.fieldLine)} et jamais fermé. Vérifiez cette ligne dans le tableur puis enregistrez de nouveau au format CSV.`);
-    }
-    if (this.field !== '' || this.fields.length > 0) this.endRow();
-  }
-
-  private push(c: string): void {
-    if (this.field.length >= IMPORT_LIMITS.maxTextLength) {
-      throw importError(
-        'IMPORT_CSV_MALFORMED',
-        this.name,
-        `champ de plus de ${fmtInt(IMPORT_LIMITS.maxTextLength)} caractères commencé ${lineWhere(this.quoted ? this.fieldLine : this.line)} (guillemet non fermé ?). Vérifiez cette ligne dans le tableur.`,
-      );
-    }
-    this.field += c;
-  }
-
-  private endField(): void {
-    this.fields.push(this.field);
-    this.field = '';
-    this.afterQuote = false;
-  }
-
-  private endRow(): void {
-    this.endField();
-    const fields = this.fields;
-    this.fields = [];
-    this.onRow(fields, this.rowLine);
-  }
-}
+const tokenizerOptions = (name: string): CsvTokenizerOptions => ({
+  maxField: IMPORT_LIMITS.maxTextLength,
+  error: (kind, line) =>
+    kind === 'unclosed'
+      ? importError('IMPORT_CSV_MALFORMED', name, `guillemet ouvert ${lineWhere(line)} et jamais fermé. Vérifiez cette ligne dans le tableur puis enregistrez de nouveau au format CSV.`)
+      : importError(
+          'IMPORT_CSV_MALFORMED',
+          name,
+          `champ de plus de ${fmtInt(IMPORT_LIMITS.maxTextLength)} caractères commencé ${lineWhere(line)} (guillemet non fermé ?). Vérifiez cette ligne dans le tableur.`,
+        ),
+});
 
 export interface CsvOptions {
   mapping?: Record<string, CsvField> | undefined;
@@ -330,7 +220,7 @@ export async function readCsv(ctx: ReaderContext, text: AsyncIterable<string>, o
       if (sep === null) {
         throw importError('IMPORT_UNKNOWN_FORMAT', ctx.name, `format non reconnu (texte sans colonnes séparées par « ; », « , » ou une tabulation). ${ACCEPTED}`);
       }
-      tokenizer = new CsvTokenizer(sep, ctx.name, onRow);
+      tokenizer = new CsvTokenizer(sep, tokenizerOptions(ctx.name), onRow);
     }
     tokenizer.write(chunk.replace(/^\ufeff/, ''));
     lineRef.line = tokenizer.currentLine;
