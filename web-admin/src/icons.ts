@@ -25,6 +25,9 @@ const paths = {
   kit: 'M4 8h16v11a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2z M9 8V5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v3 M4 13h16',
   homework: 'M9 3h6v3H9z M9 4.5H6a1 1 0 0 0-1 1V20a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5.5a1 1 0 0 0-1-1h-3 M8.5 13l2.5 2.5 4.5-5',
   file: 'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z M14 3v5h5 M9 13h6 M9 17h6',
+  calendar: 'M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z M16 2v4 M8 2v4 M3 10h18',
+  power: 'M12 2v10 M18.4 6.6a9 9 0 1 1-12.8 0',
+  projector: 'M3 8h18a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V9a1 1 0 0 1 1-1z M14 12.5a2 2 0 1 0 4 0a2 2 0 1 0-4 0z M6 12.5h5 M5 17v2 M19 17v2',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseConfig, type TrousseConfig } from '../core/config.ts';
 import { generatePassword } from '../core/passwords.ts';
 import { seedDemoSchool } from '../demo/seed.ts';
+import { seedDemoDevices } from '../demo/devices.ts';
 import type { TrousseApp } from '../app.ts';
 import { runDaemon, type RunningDaemon } from './run.ts';
 
@@ -76,6 +77,14 @@ export async function runDemo(opts: { data?: string; port?: number }): Promise<R
         const accounts = await seedDemoSchool(t.directory);
         writePrivateJson(accountsFile, accounts);
         t.journal.record('info', 'demo', 'demo.seeded', `École de démonstration créée : ${accounts.length} comptes (3 classes).`);
+      }
+      const devicesFile = join(dataDir, 'demo-devices.json');
+      if (!existsSync(devicesFile)) {
+        // scripts/demo.sh runs simulated projectors and passes their ports
+        const ports = (process.env.TROUSSE_DEMO_PROJECTORS ?? '').split(',').map(Number).filter((p) => p > 0);
+        const count = seedDemoDevices(t.devices, ports);
+        writePrivateJson(devicesFile, { count, projectorPorts: ports });
+        t.journal.record('info', 'demo', 'demo.devices', `Salles de démonstration créées : ${count} appareils dans 3 salles.`);
       }
     },
   });

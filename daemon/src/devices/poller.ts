@@ -103,7 +103,11 @@ export class Poller {
   async #runCycle(signal?: AbortSignal): Promise<CycleReport> {
     const t0 = performance.now();
     this.#lastCycleAt = Date.now();
-    const targets = this.#d.registry.targets().filter((t) => t.pjlink.enabled && t.host);
+    // the silent ones first: their timeouts then run alongside the answers of the others
+    const targets = this.#d.registry
+      .targets()
+      .filter((t) => t.pjlink.enabled && t.host)
+      .sort((a, b) => Number(a.status.reachable !== false) - Number(b.status.reachable !== false));
     let reachable = 0;
     let failed = 0;
     await eachLimited(targets, this.#d.settings().concurrency, async (t) => {
@@ -136,7 +140,9 @@ export class Poller {
   async #check(t: DeviceTarget): Promise<DeviceStatus> {
     const now = this.#d.now();
     const s = this.#d.settings();
-    const identity = !t.identityAt || now.getTime() - Date.parse(t.identityAt) > IDENTITY_EVERY_MS || t.status.pjlinkClass === null;
+    // identities are re-read daily, spread over six hours so that they do not all fall in one cycle
+    const identityAge = IDENTITY_EVERY_MS + (t.id % 360) * 60_000;
+    const identity = !t.identityAt || now.getTime() - Date.parse(t.identityAt) > identityAge || t.status.pjlinkClass === null;
     const previous = t.status;
     let status: DeviceStatus;
     let authFailed = false;

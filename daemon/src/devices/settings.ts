@@ -28,7 +28,7 @@ export interface DeviceSettings {
 
 export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
   pollSeconds: 60,
-  concurrency: 64,
+  concurrency: 256,
   timeoutMs: 2500,
   lampWarnHours: 2500,
   lampReplaceHours: 3000,
@@ -46,7 +46,7 @@ export const deviceSettingsSchema = {
   additionalProperties: false,
   properties: {
     pollSeconds: { type: 'integer', minimum: 30, maximum: 3600 },
-    concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+    concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
     timeoutMs: { type: 'integer', minimum: 200, maximum: 30_000 },
     lampWarnHours: { type: 'integer', minimum: 1, maximum: 100_000 },
     lampReplaceHours: { type: 'integer', minimum: 1, maximum: 100_000 },

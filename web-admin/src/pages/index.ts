@@ -18,6 +18,11 @@ import { importRunPage } from './imports/wizard.ts';
 import { homeworkDetailPage } from './homework/detail.ts';
 import { homeworkListPage } from './homework/list.ts';
 import { homeworkNewPage } from './homework/new.ts';
+import { devicePage } from './devices/device.ts';
+import { devicesPage } from './devices/devices.ts';
+import { myRoomPage } from './devices/my-room.ts';
+import { planningPage } from './devices/schedules.ts';
+import { deviceSettingsPage } from './devices/settings.ts';
 import { placeholderPage } from './placeholder.ts';
 import { settingsPage } from './settings.ts';
 import { clientsPage } from './shares/clients.ts';
@@ -31,6 +36,7 @@ export const navGroups: Record<string, NavGroup> = {
   annuaire: { label: 'Annuaire', icon: 'directory' },
   imports: { label: 'Rentrée et imports', icon: 'imports' },
   partages: { label: 'Partages', icon: 'shares' },
+  salles: { label: 'Salles et appareils', icon: 'rooms' },
 };
 
 export const pages: readonly Page[] = [
@@ -54,13 +60,11 @@ export const pages: readonly Page[] = [
   // before "/devoirs/:id", which would take "nouveau" as an id
   homeworkNewPage,
   homeworkDetailPage,
-  placeholderPage({
-    path: '/salles',
-    title: 'Salles et appareils',
-    roles: ADMIN,
-    icon: 'rooms',
-    summary: 'Vous pourrez gérer les salles ainsi que les ordinateurs et tablettes qui s’y trouvent.',
-  }),
+  myRoomPage,
+  devicesPage,
+  planningPage,
+  deviceSettingsPage,
+  devicePage,
   placeholderPage({
     path: '/inventaire',
     title: 'Inventaire',
