@@ -27,3 +27,27 @@ export async function benchDc(): Promise<{ h: HarnessInfo; harnessFile: string; 
 }
 
 export const secs = (x: number): string => `${(x / 1000).toFixed(2)} s`;
+
+/** An integer option `--name N` (def when absent); exits with a French message when out of range. */
+export function intArg(name: string, def: number, min: number, max: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i > 0 ? Number(process.argv[i + 1]) : def;
+  if (!Number.isInteger(v) || v < min || v > max) {
+    console.error(`${name} attend un nombre entier entre ${min} et ${max}.`);
+    process.exit(2);
+  }
+  return v;
+}
+
+function tableRow(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+}
+
+/** A titled table: the first column left-aligned, the others right-aligned. */
+export function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  console.log(`\n${title}`);
+  console.log(tableRow(header, widths));
+  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const r of rows) console.log(tableRow(r, widths));
+}

@@ -37,7 +37,7 @@ import { Poller } from '../daemon/src/devices/poller.ts';
 import { Registry } from '../daemon/src/devices/registry.ts';
 import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '../daemon/src/devices/settings.ts';
 import { PjlinkSimulator } from '../tests/devices/pjlink-sim.ts';
-import { secs } from './bench-common.ts';
+import { secs, intArg, printTable } from './bench-common.ts';
 
 const TARGET_CYCLE_MS = 3000;
 const TARGET_RSS_GROWTH_MB = 30;
@@ -58,18 +58,8 @@ if (typeof globalThis.gc !== 'function' || !NODE_FLAGS.every((f) => process.exec
   process.exit(code);
 }
 
-function arg(name: string, def: number, min: number, max: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i > 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isInteger(v) || v < min || v > max) {
-    console.error(`${name} attend un nombre entier entre ${min} et ${max}.`);
-    process.exit(2);
-  }
-  return v;
-}
-
-const N = arg('--devices', 200, 10, 2000);
-const CYCLES = arg('--cycles', 5, 1, 50);
+const N = intArg('--devices', 200, 10, 2000);
+const CYCLES = intArg('--cycles', 5, 1, 50);
 const KEEP = process.argv.includes('--keep-connections');
 const settings: DeviceSettings = { ...DEFAULT_DEVICE_SETTINGS };
 
@@ -79,18 +69,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)] as number;
 };
-
-function row(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-}
-
-function printTable(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  console.log(`\n${title}`);
-  console.log(row(header, widths));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const r of rows) console.log(row(r, widths));
-}
 
 /** RSS once the garbage is collected (twice: weak references and finalizers of the first pass). */
 async function rssAfterGc(): Promise<number> {

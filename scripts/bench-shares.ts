@@ -23,24 +23,14 @@ import { buildApp, type TrousseApp } from '../daemon/src/app.ts';
 import { createLogger } from '../daemon/src/core/logger.ts';
 import { isolatedOverrides, testConfig, treeDelete } from '../tests/helpers.ts';
 import { escapeDnValue } from '../daemon/src/dc/escape.ts';
-import { benchDc, secs } from './bench-common.ts';
+import { benchDc, secs, intArg } from './bench-common.ts';
 
 const TARGET_RATIO = 2;
 const TARGET_P95_MS = 1000;
 
-function arg(name: string, def: number, min: number, max: number): number {
-  const i = process.argv.indexOf(name);
-  const v = i > 0 ? Number(process.argv[i + 1]) : def;
-  if (!Number.isInteger(v) || v < min || v > max) {
-    console.error(`${name} attend un nombre entier entre ${min} et ${max}.`);
-    process.exit(2);
-  }
-  return v;
-}
-
-const N = arg('--pupils', 30, 2, 500);
-const M = arg('--mb', 20, 1, 2000);
-const P = arg('--pcs', 25, 1, 200);
+const N = intArg('--pupils', 30, 2, 500);
+const M = intArg('--mb', 20, 1, 2000);
+const P = intArg('--pcs', 25, 1, 200);
 
 /** One classroom PC's logon: an SMB session, then `ls` of the pupil's home (or of netlogon: the baseline). */
 function logon(clientConf: string, login: string, password: string, share: 'perso' | 'netlogon' = 'perso'): Promise<{ ms: number; ok: boolean }> {

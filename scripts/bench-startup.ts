@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { instanceProcesses, listProcesses, terminateAll, type ProcInfo } from '../daemon/src/dc/procs.ts';
+import { printTable } from './bench-common.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const BIN = join(REPO, 'daemon/bin/trousse.js');
@@ -494,18 +495,6 @@ async function bareNodeRssMb(): Promise<number> {
 
 const sec = (ms: number): string => `${(ms / 1000).toFixed(2).replace('.', ',')} s`;
 const mbStr = (v: number): string => `${v.toFixed(1).replace('.', ',')} Mo`;
-
-function row(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
-}
-
-function printTable(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  console.log(`\n${title}`);
-  console.log(row(header, widths));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const r of rows) console.log(row(r, widths));
-}
 
 function verdict(value: number, target: number): string {
   return value <= target ? 'OK' : 'AU-DELÀ DE LA CIBLE';

@@ -73,6 +73,7 @@ export function attachRealtime<S>(app: FastifyInstance, opts: RealtimeOptions<S>
   unsubscribe.push(opts.bus.on('readiness.changed', pushStatus));
   unsubscribe.push(opts.bus.on('journal.event', (event) => io.to('console').emit('event', { event })));
   unsubscribe.push(opts.bus.on('devices.status', (payload) => io.to('console').emit('devices.status', payload)));
+  unsubscribe.push(opts.bus.on('devices.alert', (payload) => io.to('console').emit('devices.alert', payload)));
   unsubscribe.push(opts.bus.on('import.progress', (progress) => io.to('admins').emit('import.progress', progress)));
   unsubscribe.push(
     opts.bus.on('session.ended', ({ sessionId }) => {
