@@ -217,6 +217,17 @@ t.test('PJLink actions, errors and lamp alerts', async (t) => {
   t.not(s.power, 1, 'cooling or standby');
 });
 
+t.test('PCs: a check tells whether they are on, and never raises an alert', async (t) => {
+  const on = (await api<Device>('POST', '/devices', { kind: 'pc', name: 'PC-ON', host: '127.0.0.1' })).body;
+  const r = await api<Device>('POST', `/devices/${on.id}/check`);
+  t.match(r.body.status, { reachable: true, power: 'on', problem: null });
+  const noHost = (await api<Device>('POST', '/devices', { kind: 'pc', name: 'PC-NOWHERE' })).body;
+  const refused = await api<{ message: string }>('POST', `/devices/${noHost.id}/check`);
+  t.equal(refused.status, 400);
+  t.match(refused.body.message, /adresse IP/);
+  t.same(r.body.alerts, []);
+});
+
 t.test('teachers: read rooms and act, never edit', async (t) => {
   const s = await sim();
   const d = (await api<Device>('POST', '/devices', { kind: 'projector', name: 'VP-PROF', room: 'Salle PROF', host: '127.0.0.1', pjlink: { port: s.port } })).body;

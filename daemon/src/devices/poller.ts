@@ -8,6 +8,7 @@ import type { DeviceStatus } from './model.ts';
 import { PjlinkDriver, type PjlinkStatus } from './pjlink/driver.ts';
 import { PjlinkError } from './pjlink/protocol.ts';
 import type { DeviceTarget, Registry } from './registry.ts';
+import { probeHost } from './wol.ts';
 import type { DeviceSettings } from './settings.ts';
 
 /**
@@ -106,7 +107,7 @@ export class Poller {
     // the silent ones first: their timeouts then run alongside the answers of the others
     const targets = this.#d.registry
       .targets()
-      .filter((t) => t.pjlink.enabled && t.host)
+      .filter((t) => t.host && (t.pjlink.enabled || t.kind === 'pc'))
       .sort((a, b) => Number(a.status.reachable !== false) - Number(b.status.reachable !== false));
     let reachable = 0;
     let failed = 0;
@@ -138,6 +139,7 @@ export class Poller {
   }
 
   async #check(t: DeviceTarget): Promise<DeviceStatus> {
+    if (!t.pjlink.enabled) return this.#probePc(t);
     const now = this.#d.now();
     const s = this.#d.settings();
     // identities are re-read daily, spread over six hours so that they do not all fall in one cycle
@@ -186,6 +188,24 @@ export class Poller {
         status.reachable ? `« ${t.name} » répond de nouveau.` : `« ${t.name} » ne répond plus : ${status.problem ?? ''}`,
       );
     }
+    if (changed(previous, status)) this.#d.bus.emit('devices.status', { device: this.#d.registry.get(t.id) });
+    return status;
+  }
+
+  /** A PC: on when it answers on one of its usual ports; no alert (PCs are off at night). */
+  async #probePc(t: DeviceTarget): Promise<DeviceStatus> {
+    const now = this.#d.now();
+    const up = t.host ? await probeHost(t.host, undefined, Math.min(1500, this.#d.settings().timeoutMs)) : false;
+    const previous = t.status;
+    const status: DeviceStatus = {
+      ...previous,
+      reachable: up,
+      power: up ? 'on' : 'off',
+      problem: up ? null : 'Éteint, ou injoignable sur le réseau.',
+      unreachableSince: up ? null : (previous.unreachableSince ?? now.toISOString()),
+      checkedAt: now.toISOString(),
+    };
+    this.#d.registry.saveStatus(t.id, status);
     if (changed(previous, status)) this.#d.bus.emit('devices.status', { device: this.#d.registry.get(t.id) });
     return status;
   }

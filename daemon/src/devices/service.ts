@@ -87,7 +87,7 @@ export class DevicesService implements Service {
       deps.scheduler.register({
         name: 'devices.poll',
         cron: '*/30 * * * * *',
-        description: 'Vérifie l’état des vidéoprojecteurs et tableaux (PJLink)',
+        description: 'Vérifie l’état des vidéoprojecteurs et tableaux (PJLink) et si les ordinateurs sont allumés',
         run: (signal) => this.poller.tick(signal),
       });
       deps.scheduler.register({
@@ -179,7 +179,8 @@ export class DevicesService implements Service {
 
   async check(id: number): Promise<Device> {
     const t = this.registry.target(id);
-    if (!t.pjlink.enabled) throw new AppError('ACTION_NOT_SUPPORTED', `« ${t.name} » ne se pilote pas en PJLink : il n’y a rien à vérifier.`, 400);
+    if (!t.pjlink.enabled && t.kind !== 'pc') throw new AppError('ACTION_NOT_SUPPORTED', `« ${t.name} » ne se pilote pas en PJLink : il n’y a rien à vérifier.`, 400);
+    if (!t.host) throw new AppError('DEVICE_NO_HOST', `« ${t.name} » n’a pas d’adresse IP ni de nom : renseignez-la pour que Trousse puisse le vérifier.`, 400);
     await this.poller.check(t, { fresh: true });
     return this.registry.get(id);
   }
