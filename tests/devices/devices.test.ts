@@ -91,6 +91,10 @@ t.test('registry: rooms and devices, validation changes nothing', async (t) => {
   t.equal(upd.body.room, 'Salle 102', 'a new room is created on the fly');
   t.equal(upd.body.mac, '00:1a:2b:3c:4d:5e', 'fields not sent stay');
 
+  const asBoard = await api<Device>('PUT', `/devices/${pc.body.id}`, { kind: 'whiteboard' });
+  t.equal(asBoard.body.pjlink.enabled, true, 'a device that becomes a whiteboard speaks PJLink by default');
+  t.equal((await api<Device>('PUT', `/devices/${pc.body.id}`, { kind: 'pc' })).body.pjlink.enabled, false, 'and back');
+
   const del = await api('DELETE', `/devices/${pc.body.id}`, { confirm: 'PC-101' });
   t.equal(del.status, 400, 'deleting needs the exact name');
   t.equal((await api('GET', `/devices/${pc.body.id}`)).status, 200);

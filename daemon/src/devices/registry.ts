@@ -102,7 +102,8 @@ export function cleanDevice(input: DeviceInput, base?: CleanDevice): CleanDevice
     warrantyEnd: has('warrantyEnd') ? v.date(input.warrantyEnd, 'Fin de garantie') : (base?.warrantyEnd ?? null),
     notes: has('notes') ? v.text(input.notes, 'Notes', 1000) : (base?.notes ?? ''),
     os: has('os') ? v.os(input.os) : (base?.os ?? null),
-    pjlinkEnabled: pj.enabled ?? base?.pjlinkEnabled ?? PJLINK_KINDS.includes(kind),
+    // a device that changes kind takes the new kind's default unless told
+    pjlinkEnabled: pj.enabled ?? (base && base.kind === kind ? base.pjlinkEnabled : PJLINK_KINDS.includes(kind)),
     pjlinkPort: Object.hasOwn(pj, 'port') ? v.port(pj.port) : (base?.pjlinkPort ?? 4352),
     pjlinkPassword: Object.hasOwn(pj, 'password') ? v.pjlinkPassword(pj.password) : undefined,
   };
