@@ -166,6 +166,29 @@ export async function login(app: TrousseApp, loginName = ADMIN.login, password =
   return { cookie: `trousse_sid=${cookie.value}`, csrf: (r.json() as { csrfToken: string }).csrfToken };
 }
 
+export interface ApiReply<T> {
+  status: number;
+  /** Parsed JSON, or the text when the reply is not JSON. */
+  body: T;
+  raw: string;
+}
+
+/**
+ * Calls the app's API (`/api/v1` + url) through inject, as `session` by default (cookie and CSRF
+ * token); another session and extra headers (a CSV's content type) can be given per call.
+ */
+export function apiClient(app: TrousseApp, session: Session) {
+  return async <T = unknown>(method: string, url: string, payload?: unknown, s: Session = session, headers: Record<string, string> = {}): Promise<ApiReply<T>> => {
+    const r = await app.app.inject({
+      method: method as 'GET',
+      url: `/api/v1${url}`,
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...headers },
+      payload: payload as string,
+    });
+    return { status: r.statusCode, body: (r.headers['content-type']?.toString().includes('json') ? r.json() : r.body) as T, raw: r.body };
+  };
+}
+
 /** A unique suffix so that each test's directory entries never collide. */
 export function uniq(): string {
   return randomBytes(4).toString('hex');

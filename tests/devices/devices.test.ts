@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import t from 'tap';
 import type { TrousseApp } from '../../daemon/src/app.ts';
 import type { Device } from '../../daemon/src/devices/model.ts';
-import { type Session, directoryFixture, login, startTestApp, uniq } from '../helpers.ts';
+import { type Session, apiClient, directoryFixture, login, startTestApp, uniq } from '../helpers.ts';
 import { PjlinkSimulator } from './pjlink-sim.ts';
 
 const sims: PjlinkSimulator[] = [];
@@ -33,15 +33,7 @@ const searchPort = await freeUdpPort();
 const app: TrousseApp = await startTestApp(t, { devices: { enabled: true, notifyPort: 0, searchBindPort: 0, searchPort } });
 const admin: Session = await login(app);
 
-async function api<T = unknown>(method: string, url: string, payload?: unknown, s: Session = admin, headers: Record<string, string> = {}) {
-  const r = await app.app.inject({
-    method: method as 'GET',
-    url: `/api/v1${url}`,
-    headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, ...headers },
-    payload: payload as string,
-  });
-  return { status: r.statusCode, body: (r.headers['content-type']?.toString().includes('json') ? r.json() : r.body) as T, raw: r.body };
-}
+const api = apiClient(app, admin);
 
 t.test('registry: rooms and devices, validation changes nothing', async (t) => {
   const room = await api<{ id: number; subnet: string }>('POST', '/devices/rooms', { name: 'Salle 101', subnet: '10.1.20.37/24' });

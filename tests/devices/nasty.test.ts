@@ -8,15 +8,12 @@ import dgram from 'node:dgram';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import t from 'tap';
 import type { Device } from '../../daemon/src/devices/model.ts';
-import { login, startTestApp } from '../helpers.ts';
+import { login, startTestApp, apiClient } from '../helpers.ts';
 import { type NastyMode, PjlinkSimulator } from './pjlink-sim.ts';
 
 const app = await startTestApp(t, { devices: { enabled: true, notifyPort: 0, searchBindPort: 0 } });
 const admin = await login(app);
-async function api<T = unknown>(method: string, url: string, payload?: unknown) {
-  const r = await app.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: payload as object });
-  return { status: r.statusCode, body: r.json() as T };
-}
+const api = apiClient(app, admin);
 
 const TIMEOUT = 800;
 await api('PUT', '/devices/settings', { timeoutMs: TIMEOUT, concurrency: 16 });

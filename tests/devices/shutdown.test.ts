@@ -10,14 +10,11 @@ import { join } from 'node:path';
 import net from 'node:net';
 import t from 'tap';
 import type { Device } from '../../daemon/src/devices/model.ts';
-import { login, startTestApp, tempDir } from '../helpers.ts';
+import { login, startTestApp, tempDir, apiClient } from '../helpers.ts';
 
 const app = await startTestApp(t, { devices: { enabled: true, notifyPort: 0, searchBindPort: 0 } });
 const admin = await login(app);
-async function api<T = unknown>(method: string, url: string, payload?: unknown) {
-  const r = await app.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: payload as object });
-  return { status: r.statusCode, body: r.json() as T };
-}
+const api = apiClient(app, admin);
 
 interface ShutdownInfo {
   windows: { account: string; ready: boolean; gpo: string | null; problem: string | null };

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import t from 'tap';
 import type { Device } from '../../daemon/src/devices/model.ts';
-import { login, startTestApp } from '../helpers.ts';
+import { login, startTestApp, apiClient } from '../helpers.ts';
 import { PjlinkSimulator } from './pjlink-sim.ts';
 
 const BROADCAST = '127.255.255.255';
@@ -59,10 +59,7 @@ t.teardown(() => projector.stop());
 
 const app = await startTestApp(t, { devices: { enabled: true, notifyPort: 0, searchBindPort: 0, wolPort } });
 const admin = await login(app);
-async function api<T = unknown>(method: string, url: string, payload?: unknown) {
-  const r = await app.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: payload as object });
-  return { status: r.statusCode, body: r.json() as T };
-}
+const api = apiClient(app, admin);
 
 await api('PUT', '/devices/settings', { wakeCheckSeconds: 3 });
 const room = (await api<{ id: number }>('POST', '/devices/rooms', { name: 'Salle WOL', subnet: '127.0.0.0/8' })).body;
@@ -112,18 +109,14 @@ t.test('schedules on a fake clock', async (t) => {
     { description: 'Vacances de la Toussaint', population: '-', start_date: '2026-10-16T22:00:00+00:00', end_date: '2026-11-01T23:00:00+00:00', location: 'Paris', zones: 'Zone C', annee_scolaire: '2026-2027' },
     { description: 'Vacances de la Toussaint', population: '-', start_date: '2026-10-16T22:00:00+00:00', end_date: '2026-11-01T23:00:00+00:00', location: 'Créteil', zones: 'Zone C', annee_scolaire: '2026-2027' },
   ]);
-  const imported = await app.app.inject({
-    method: 'POST',
-    url: '/api/v1/devices/calendar/import?zone=C',
-    headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'text/plain' },
-    payload: calendar,
-  });
-  t.equal(imported.statusCode, 200, imported.body);
-  t.equal((imported.json() as { imported: number }).imported, 1, 'one period (the two académies are one)');
+  const asText = { 'content-type': 'text/plain' };
+  const imported = await api<{ imported: number }>('POST', '/devices/calendar/import?zone=C', calendar, admin, asText);
+  t.equal(imported.status, 200, imported.raw);
+  t.equal(imported.body.imported, 1, 'one period (the two académies are one)');
   const cal = await api<{ closures: { start: string; end: string }[]; holidays: { date: string }[] }>('GET', '/devices/calendar');
   t.match(cal.body.closures, [{ start: '2026-10-17', end: '2026-11-01' }]);
-  const bad = await app.app.inject({ method: 'POST', url: '/api/v1/devices/calendar/import?zone=C', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'content-type': 'text/plain' }, payload: 'bonjour' });
-  t.equal(bad.statusCode, 400, 'an unusable file is refused');
+  const bad = await api('POST', '/devices/calendar/import?zone=C', 'bonjour', admin, asText);
+  t.equal(bad.status, 400, 'an unusable file is refused');
   t.equal((await api<{ closures: unknown[] }>('GET', '/devices/calendar')).body.closures.length, 1, 'and changes nothing');
 
   const wake = await api<{ id: number }>('POST', '/devices/schedules', { label: 'Réveil 7 h 50', action: 'wake-pcs', rooms: [room.id], days: [1, 2, 3, 4, 5], time: '07:50' });

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Attribute, Change } from 'ldapts';
 import { AppError } from '../core/errors.ts';
 import { run } from '../core/exec.ts';
+import { ldapAttr as attr, ldapReplace as replace, unicodePwd as pwdValue } from './attrs.ts';
 import { filter } from './escape.ts';
 import type { LdapConnection } from './ldap.ts';
 import { generateServicePassword, readSecretFile, writeSecretFile } from './provision.ts';
@@ -42,9 +42,6 @@ export interface ShutdownAccessState {
   authFile: string;
 }
 
-const pwdValue = (password: string): Buffer => Buffer.from(`"${password}"`, 'utf16le');
-const attr = (type: string, values: (string | Buffer)[]) => new Attribute({ type, values: values as string[] });
-const replace = (type: string, values: (string | Buffer)[]) => new Change({ operation: 'replace', modification: attr(type, values) });
 
 function files(d: ShutdownAccessDeps) {
   return { password: join(d.secretsDir, 'shutdown-account.password'), auth: join(d.secretsDir, 'shutdown-account.auth') };

@@ -116,6 +116,11 @@ export function cleanDevice(input: DeviceInput, base?: CleanDevice): CleanDevice
   return out;
 }
 
+/** The same fields (a password given counts apart: it is never read back to compare). */
+export function sameDevice(a: CleanDevice, b: CleanDevice): boolean {
+  return JSON.stringify({ ...a, pjlinkPassword: undefined }) === JSON.stringify({ ...b, pjlinkPassword: undefined });
+}
+
 export class Registry {
   readonly #db: Db;
 
@@ -222,6 +227,12 @@ export class Registry {
     return rows.map(toTarget);
   }
 
+  /** The device a UDP message comes from: by MAC (LKUP), else by address among PJLink devices. */
+  targetFrom(opts: { mac?: string; host?: string }): DeviceTarget | null {
+    const [row] = opts.mac ? this.#rows('WHERE d.mac = ?', [opts.mac]) : this.#rows('WHERE d.host = ? AND d.pjlink_enabled = 1', [opts.host ?? '']);
+    return row ? toTarget(row) : null;
+  }
+
   target(id: number): DeviceTarget {
     return toTarget(this.#row(id));
   }
@@ -262,7 +273,7 @@ export class Registry {
     const base = this.clean(id);
     const c = cleanDevice(input as DeviceInput, base);
     this.#checkUnique(c, id);
-    const changed = JSON.stringify({ ...c, pjlinkPassword: undefined }) !== JSON.stringify({ ...base, pjlinkPassword: undefined }) || c.pjlinkPassword !== undefined;
+    const changed = !sameDevice(c, base) || c.pjlinkPassword !== undefined;
     if (!changed) return { before, after: before, changed };
     this.#db.transaction(() => {
       const roomId = this.#roomId(c.room);

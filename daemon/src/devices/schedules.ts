@@ -1,13 +1,11 @@
 import type { Db } from '../db/index.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
-import { addDays } from './calendar/holidays.ts';
-import { publicHolidays } from './calendar/holidays.ts';
+import { addDays, isIsoDate, publicHolidays } from './calendar/holidays.ts';
 import { type CalendarView, dueRuns, localDateOf, nextRuns, type PlannedRun, validateRule } from './calendar/plan.ts';
 import { parseSchoolCalendar, type SchoolZone } from './calendar/school-calendar.ts';
 import type { ClosurePeriod, ScheduleRule } from './model.ts';
 import { text } from './validate.ts';
-import { isIsoDate } from './calendar/holidays.ts';
 
 /**
  * Schedules and the school's calendar in SQLite. `due(now)` returns what must run since the

@@ -17,7 +17,7 @@ import { PJLINK_KINDS, type ActionRequest, type ActionResult, type Device, type 
 import { parsePower, parseErrors, parseInput } from './pjlink/protocol.ts';
 import { PjlinkNotificationListener, type PjlinkNotification, search } from './pjlink/udp.ts';
 import { Poller } from './poller.ts';
-import { cleanDevice, Registry } from './registry.ts';
+import { cleanDevice, Registry, sameDevice } from './registry.ts';
 import { Schedules } from './schedules.ts';
 import { type DeviceSettings, readDeviceSettings, writeDeviceSettings } from './settings.ts';
 import { authorizedKeysLine, ensureSshKey, readPublicKey, shutdownLinux, shutdownWindows } from './shutdown.ts';
@@ -215,7 +215,7 @@ export class DevicesService implements Service {
         if (existing) {
           const base = this.registry.clean(existing.id);
           const next = cleanDevice(input, base);
-          if (JSON.stringify({ ...next, pjlinkPassword: undefined }) === JSON.stringify(base)) report.unchanged++;
+          if (sameDevice(next, base)) report.unchanged++;
           else {
             report.updated++;
             plan.push({ input, id: existing.id });
@@ -318,9 +318,8 @@ export class DevicesService implements Service {
   }
 
   #onNotification(n: PjlinkNotification): void {
-    const targets = this.registry.targets();
     if (n.kind === 'LKUP' && n.mac) {
-      const t = targets.find((x) => x.mac === n.mac);
+      const t = this.registry.targetFrom({ mac: n.mac });
       if (!t) return;
       if (t.host !== n.host) {
         this.registry.update(t.id, { host: n.host }, this.#now());
@@ -330,7 +329,7 @@ export class DevicesService implements Service {
       void this.poller.check(this.registry.target(t.id)).catch(() => {});
       return;
     }
-    const t = targets.find((x) => x.host === n.host && x.pjlink.enabled);
+    const t = this.registry.targetFrom({ host: n.host });
     if (!t) return;
     if (n.kind === 'POWR') this.poller.applyNotification(t, { power: parsePower(n.value) });
     else if (n.kind === 'INPT') this.poller.applyNotification(t, { input: parseInput(n.value) });

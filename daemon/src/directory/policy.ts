@@ -1,4 +1,4 @@
-import { Attribute, Change } from 'ldapts';
+import { ldapReplace } from '../dc/attrs.ts';
 import type { LdapConnection } from '../dc/ldap.ts';
 import type { PasswordPolicy } from './settings.ts';
 
@@ -31,7 +31,7 @@ export async function applyPolicy(
   const props = Number(dom?.pwdProperties ?? 0);
   const pwdProperties = policy.complexity ? props | 1 : props & ~1;
   const lockout = minutes(policy.lockoutMinutes);
-  const replace = (type: string, value: string) => new Change({ operation: 'replace', modification: new Attribute({ type, values: [value] }) });
+  const replace = (type: string, value: string) => ldapReplace(type, [value]);
   await ldap.withClient(async (c) => {
     await c.modify(baseDn, [
       replace('minPwdLength', String(policy.minLength)),
@@ -66,7 +66,7 @@ export async function applyPolicy(
     } else {
       await c.modify(psoDn, [
         ...Object.entries(attrs).map(([k, v]) => replace(k, v)),
-        new Change({ operation: 'replace', modification: new Attribute({ type: 'msDS-PSOAppliesTo', values: pso.groupDns }) }),
+        ldapReplace('msDS-PSOAppliesTo', pso.groupDns),
       ]);
     }
   });

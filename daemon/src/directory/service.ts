@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import {
   AlreadyExistsError,
-  Attribute,
   Change,
   type Client,
   ConstraintViolationError,
@@ -18,6 +17,7 @@ import type { EventBus } from '../core/events.ts';
 import { AppError, errorMessage } from '../core/errors.ts';
 import { Mutex } from '../core/mutex.ts';
 import { escapeDnValue, filter } from '../dc/escape.ts';
+import { ldapAttr as attr, ldapReplace as replace, unicodePwd as pwdValue } from '../dc/attrs.ts';
 import type { DcService } from '../dc/index.ts';
 import { allocateLogin, baseLogin, isReserved, validateLogin, LOGIN_MAX } from './logins.ts';
 import { checkPassword, pupilPassword, staffPassword } from './passwords.ts';
@@ -96,9 +96,6 @@ function checkNationalId(v: string | null | undefined): string | null {
   return `${m[1]}:${m[2]}`;
 }
 
-const pwdValue = (password: string): Buffer => Buffer.from(`"${password}"`, 'utf16le');
-const attr = (type: string, values: (string | Buffer)[]) => new Attribute({ type, values: values as string[] });
-const replace = (type: string, values: (string | Buffer)[]) => new Change({ operation: 'replace', modification: attr(type, values) });
 
 /** AD's answer to a refused password, in French. */
 function passwordRefused(err: unknown): AppError | null {
@@ -469,7 +466,7 @@ export class DirectoryService implements Service {
           const changes: Change[] = [];
           const set = (name: 'homeDirectory' | 'homeDrive' | 'profilePath', want: string | null) => {
             if ((u[name] || null) === (want || null)) return;
-            changes.push(want ? replace(name, [want]) : new Change({ operation: 'replace', modification: attr(name, []) }));
+            changes.push(replace(name, want ? [want] : []));
           };
           set('homeDirectory', e.homeDirectory);
           set('homeDrive', e.homeDrive);
@@ -750,7 +747,7 @@ export class DirectoryService implements Service {
             throw new AppError('NATIONAL_ID_TAKEN', `L’identifiant national ${id} est déjà celui du compte « ${other.login} ».`, 409);
           }
         }
-        mods.push(id ? replace('employeeNumber', [id]) : new Change({ operation: 'replace', modification: attr('employeeNumber', []) }));
+        mods.push(replace('employeeNumber', id ? [id] : []));
       }
       if (mods.length > 0) await this.#d.dc.ldap.withClient((c) => c.modify(u.dn, mods));
     });
