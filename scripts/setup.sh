@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(samba sssd-tools samba-ad-provision samba-dsdb-modules samba-vfs-modules winbind smbclient ldap-utils krb5-user acl
-  chromium fonts-dejavu-core ca-certificates poppler-utils iproute2 quota openssh-client openssh-server)
+  chromium fonts-dejavu-core ca-certificates poppler-utils iproute2 quota openssh-client openssh-server
+  fusioninventory-agent)
 
 say() { printf '\033[1m» %s\033[0m\n' "$*"; }
 

@@ -28,6 +28,9 @@ import { SheetsService, sheetsRoutes } from './sheets/index.ts';
 import { SharesService, sharesRoutes } from './shares/index.ts';
 import { HomeworkService, homeworkRoutes } from './homework/index.ts';
 import { DevicesService, devicesRoutes } from './devices/index.ts';
+import { InventoryService, agentEndpoint, inventoryRoutes } from './inventory/index.ts';
+import { HubService, HubSettingsStore, hubRoutes } from './hub/index.ts';
+import { Outbox } from './core/outbox.ts';
 import { TROUSSE_VERSION } from './version.ts';
 
 export interface BuildOptions {
@@ -51,6 +54,9 @@ export interface TrousseApp {
   shares: SharesService;
   homework: HomeworkService;
   devices: DevicesService;
+  inventory: InventoryService;
+  hub: HubService;
+  outbox: Outbox;
   scheduler: Scheduler;
   lifecycle: Lifecycle;
   readiness(): Readiness;
@@ -116,6 +122,14 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   lifecycle.add(homework);
   const devices = new DevicesService({ config, log: log.child({ service: 'devices' }), db, bus, journal, scheduler, dc });
   lifecycle.add(devices);
+  const hubSettings = new HubSettingsStore(db, config.dataDir, config.school.uai);
+  const outbox = new Outbox(db, {
+    school: { uai: config.school.uai.toUpperCase(), name: config.school.name },
+    version: TROUSSE_VERSION,
+    enabled: (target) => Boolean(target === 'hub' ? hubSettings.settings().url : hubSettings.settings().glpiUrl),
+  });
+  const inventory = new InventoryService({ config, log: log.child({ service: 'inventory' }), db, bus, journal, scheduler, outbox, devices });
+  lifecycle.add(inventory);
   lifecycle.add(imports);
   lifecycle.add(sheets);
 
@@ -150,6 +164,27 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     ready: readiness(),
     uptimeSeconds: system.uptimeSeconds(),
   });
+  const hub = new HubService({
+    config,
+    log: log.child({ service: 'hub' }),
+    db,
+    journal,
+    scheduler,
+    outbox,
+    settings: hubSettings,
+    inventoryReport: () => inventory.report(),
+    health: async () => {
+      const s = await status();
+      return {
+        uptimeSeconds: Math.max(0, Math.round(s.uptimeSeconds)),
+        ready: s.ready.ok,
+        reasons: s.ready.reasons,
+        dc: { state: s.dc.state, ldaps: s.dc.ldaps, restarts: s.dc.restarts },
+        disks: s.disks,
+      };
+    },
+  });
+  lifecycle.add(hub);
 
   const app: FastifyInstance = Fastify({
     loggerInstance: log.child({ service: 'http' }) as FastifyBaseLogger,
@@ -193,10 +228,21 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
       await api.register(sharesRoutes, { shares, audit });
       await api.register(homeworkRoutes, { homework, audit });
       await api.register(devicesRoutes, { devices, audit });
+      await api.register(inventoryRoutes, { inventory, audit });
+      await api.register(hubRoutes, { hub, audit });
       await api.register(systemRoutes, { status, journal, audit, scheduler });
     },
     { prefix: '/api/v1' },
   );
+  await app.register(agentEndpoint, {
+    inventory,
+    journal,
+    networks: config.inventory.agentNetworks,
+    maxBodyBytes: config.inventory.maxBodyMb * 1024 * 1024,
+    maxInventoryBytes: config.inventory.maxInventoryMb * 1024 * 1024,
+    concurrency: 4,
+    queue: 64,
+  });
   await registerConsole(app);
   attachRealtime(app, { auth, bus, status, events: () => journal.latest(20) });
 
@@ -237,6 +283,9 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
     shares,
     homework,
     devices,
+    inventory,
+    hub,
+    outbox,
     scheduler,
     lifecycle,
     readiness,

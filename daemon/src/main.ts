@@ -5,6 +5,7 @@ import { runDemo, DEMO_DEFAULT_DIR } from './cli/demo.ts';
 import { runStatus } from './cli/status.ts';
 import { runUsers, USERS_USAGE } from './cli/users.ts';
 import { IMPORT_USAGE, runImport, runSheets } from './cli/imports.ts';
+import { REPORT_USAGE, runReport } from './cli/report.ts';
 
 const USAGE = `Trousse — serveur de l’établissement
 
@@ -17,6 +18,7 @@ Utilisation :
                                         interroge un démon en marche
 ${USERS_USAGE}
 ${IMPORT_USAGE}
+${REPORT_USAGE}
   trousse --help                        cette aide`;
 
 async function main(argv: string[]): Promise<number> {
@@ -57,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return runImport(rest, (l) => console.log(l));
     case 'sheets':
       return runSheets(rest, (l) => console.log(l));
+    case 'report':
+      return runReport(rest, (l) => console.log(l));
     case undefined:
     case '--help':
     case '-h':

@@ -96,6 +96,22 @@ export interface DevicesConfig {
   alsaceMoselle: boolean;
 }
 
+export interface InventoryConfig {
+  /** Networks (CIDR) whose inventory agents may post to /front/inventory.php. */
+  agentNetworks: string[];
+  /** Limits of one agent request: as sent (compressed) and once decompressed, in MB. */
+  maxBodyMb: number;
+  maxInventoryMb: number;
+}
+
+export interface HubConfig {
+  /** Backoff of the outbox's retries: first delay and cap, ms (jitter on top). */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Deadline of one delivery (connect, headers, body), ms. */
+  timeoutMs: number;
+}
+
 export interface TrousseConfig {
   school: SchoolConfig;
   dataDir: string;
@@ -106,6 +122,8 @@ export interface TrousseConfig {
   directory: DirectoryConfig;
   shares: SharesConfig;
   devices: DevicesConfig;
+  inventory: InventoryConfig;
+  hub: HubConfig;
 }
 
 /** A partial config as written in the file; defaults fill the rest. */
@@ -246,6 +264,31 @@ export const configSchema = {
         wolPort: { type: 'integer', minimum: 1, maximum: 65535, default: 9 },
         timezone: { type: 'string', minLength: 1, maxLength: 64, default: 'Europe/Paris' },
         alsaceMoselle: { type: 'boolean', default: false },
+      },
+    },
+    inventory: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        agentNetworks: {
+          type: 'array',
+          maxItems: 64,
+          items: { type: 'string', pattern: '^[0-9a-fA-F.:]+(/[0-9]{1,3})?$' },
+          default: ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'],
+        },
+        maxBodyMb: { type: 'integer', minimum: 1, maximum: 200, default: 16 },
+        maxInventoryMb: { type: 'integer', minimum: 1, maximum: 500, default: 64 },
+      },
+    },
+    hub: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        retryBaseMs: positiveInt(30_000),
+        retryMaxMs: positiveInt(3_600_000),
+        timeoutMs: positiveInt(30_000, 600_000),
       },
     },
   },

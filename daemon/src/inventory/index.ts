@@ -1,0 +1,3 @@
+export { InventoryService } from './service.ts';
+export { inventoryRoutes } from './routes.ts';
+export { agentEndpoint } from './agent/endpoint.ts';
