@@ -221,6 +221,20 @@ t.test('versionclient and tag defaults', async (t) => {
   t.throws(() => fusionToGlpiJson({ ...noContent, query: 'SNMPQUERY' }), { code: 'INVENTORY_UNSUPPORTED_QUERY' });
 });
 
+t.test('element names that are also JavaScript property names', async (t) => {
+  const req = parseFusionRequest(
+    request('<__proto__><POLLUTED>1</POLLUTED></__proto__><CONSTRUCTOR>x</CONSTRUCTOR><TOSTRING>y</TOSTRING><NETWORKS><DESCRIPTION>e</DESCRIPTION><__PROTO__>z</__PROTO__><CONSTRUCTOR>w</CONSTRUCTOR></NETWORKS>'),
+  );
+  const c = req.content ?? {};
+  t.equal(Object.getPrototypeOf(c), Object.prototype, 'prototype untouched');
+  t.notOk('polluted' in c);
+  t.equal(({} as Rec).polluted, undefined);
+  t.equal(c.constructor, 'x', 'kept as an own string');
+  t.equal(c.tostring, 'y');
+  t.same(c.networks, [{ description: 'e', constructor: 'w' }]);
+  valid(t, fusionToGlpiJson(req), 'the result');
+});
+
 t.test('DOCTYPE and entities are refused', async (t) => {
   const laughs = `<?xml version="1.0"?>
 <!DOCTYPE REQUEST [

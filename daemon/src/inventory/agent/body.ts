@@ -87,10 +87,11 @@ function looksPlain(body: Buffer): boolean {
   return b === 0x7b /* { */ || b === 0x3c /* < */;
 }
 
-function tooLarge(maxBytes: number): AppError {
+function tooLarge(maxBytes: number, compressed: boolean): AppError {
+  const size = maxBytes >= 1024 * 1024 ? `${(maxBytes / (1024 * 1024)).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo` : `${Math.ceil(maxBytes / 1024)} Ko`;
   return new AppError(
     'INVENTORY_TOO_LARGE',
-    `Inventaire trop volumineux : plus de ${Math.floor(maxBytes / 1024)} Kio une fois décompressé.`,
+    `Inventaire trop volumineux : il dépasse ${size}${compressed ? ' une fois décompressé' : ''}, la limite du serveur.`,
     413,
     { maxBytes },
   );
@@ -119,7 +120,7 @@ async function decompress(body: Buffer, compression: Exclude<Compression, 'none'
         return await brotliDecompress(body, opts);
     }
   } catch (err) {
-    if (err instanceof RangeError || (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes);
+    if (err instanceof RangeError || (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(maxBytes, true);
     throw badEncoding(compression);
   }
 }
@@ -184,7 +185,7 @@ export async function decodeAgentBody(body: Buffer, contentType: string | undefi
       bytes = body;
     }
   }
-  if (bytes.length > opts.maxBytes) throw tooLarge(opts.maxBytes);
+  if (bytes.length > opts.maxBytes) throw tooLarge(opts.maxBytes, compression !== 'none');
   const text = toText(bytes);
   const format = formatOf(text);
   if (format === null) throw badFormat();

@@ -132,6 +132,7 @@ function groupChildren(node: XmlNode): Map<string, XmlNode[]> {
   const groups = new Map<string, XmlNode[]>();
   for (const child of node.children) {
     const key = child.name.toLowerCase();
+    if (key === '__proto__') continue;
     const list = groups.get(key);
     if (list === undefined) groups.set(key, [child]);
     else list.push(child);
@@ -360,6 +361,11 @@ const FIXUPS: Readonly<Record<string, (o: Record<string, unknown>) => void>> = {
   },
 };
 
+/** A rule for `path`, own properties only. */
+function rule<T>(table: Readonly<Record<string, T>>, path: string): T | undefined {
+  return Object.hasOwn(table, path) ? table[path] : undefined;
+}
+
 // ————————————————————————————————————————————————— values
 
 function safeInteger(n: number): number | undefined {
@@ -446,17 +452,17 @@ function formatDate(p: DateParts | null, target: 'date' | 'datetime' | 'dateorda
 function matchPattern(v: string, pattern: RegExp, aliases: Readonly<Record<string, string>> | undefined): string | undefined {
   if (pattern.test(v)) return v;
   const lower = v.toLowerCase();
-  const candidates = [aliases?.[lower], lower, lower.charAt(0).toUpperCase() + lower.slice(1), v.toUpperCase()];
+  const candidates = [aliases !== undefined && Object.hasOwn(aliases, lower) ? aliases[lower] : undefined, lower, lower.charAt(0).toUpperCase() + lower.slice(1), v.toUpperCase()];
   return candidates.find((c): c is string => c !== undefined && pattern.test(c));
 }
 
 function convertScalar(text: string, kind: Kind, path: string): unknown {
-  const special = VALUE_CONVERTERS[path];
+  const special = rule(VALUE_CONVERTERS, path);
   if (special !== undefined) return special(text);
   switch (kind.t) {
     case 'string': {
-      const v = STRING_FIXES[path]?.(text) ?? text;
-      return kind.pattern === null ? v : matchPattern(v, kind.pattern, ALIASES[path]);
+      const v = rule(STRING_FIXES, path)?.(text) ?? text;
+      return kind.pattern === null ? v : matchPattern(v, kind.pattern, rule(ALIASES, path));
     }
     case 'integer':
       return parseInteger(text);
@@ -561,19 +567,19 @@ function renameGroups(groups: Map<string, XmlNode[]>, renames: ReadonlyArray<rea
 }
 
 function convertObject(node: XmlNode, kind: ObjectKind, path: string): Record<string, unknown> | undefined {
-  const groups = renameGroups(groupChildren(node), FIELD_RENAMES[path]);
-  for (const drop of FIELD_DROPS[path] ?? []) groups.delete(drop);
+  const groups = renameGroups(groupChildren(node), rule(FIELD_RENAMES, path));
+  for (const drop of rule(FIELD_DROPS, path) ?? []) groups.delete(drop);
   const out: Record<string, unknown> = {};
   for (const [key, nodes] of groups) {
     const prop = Object.hasOwn(kind.props, key) ? kind.props[key] : undefined;
     const v = prop === undefined ? convertUnknown(nodes) : convertNodes(nodes, kindOf(prop), `${path}.${key}`);
     if (v !== undefined) out[key] = v;
   }
-  FIXUPS[path]?.(out);
+  rule(FIXUPS, path)?.(out);
   if (Object.keys(out).length === 0) return undefined;
   for (const field of kind.required) {
     if (out[field] !== undefined) continue;
-    const fallback = DEFAULTS[`${path}.${field}`]?.(out);
+    const fallback = rule(DEFAULTS, `${path}.${field}`)?.(out);
     if (fallback === undefined) return undefined; // would not validate: drop the entry
     out[field] = fallback;
   }
