@@ -238,3 +238,39 @@ t.test('only the school networks may post', async (t) => {
   t.equal(r.status, 403);
   t.match(((await r.json()) as { message: string }).message, /réseau de l’établissement/);
 });
+
+t.test('reports: JSON against the published schema, CSV, HTML, and `trousse report inventory`', async (t) => {
+  const { Ajv } = await import('ajv');
+  const schema = JSON.parse(readFileSync(new URL('../../daemon/src/inventory/report.schema.json', import.meta.url), 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  const json = await api<Record<string, unknown>>('GET', '/inventory/report?format=json');
+  t.equal(json.status, 200);
+  t.ok(validate(json.body), `the report matches its schema ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+  t.ok((json.body.items as unknown[]).length >= 3, 'with the PCs and the printer');
+  const published = await api<object>('GET', '/inventory/report.schema.json');
+  t.same(published.body, schema, 'the schema is published by the API');
+  const csv = await api<string>('GET', '/inventory/report?format=csv');
+  t.ok(csv.raw.startsWith('\ufeffNom;Type;Salle;État'), 'CSV with a BOM and French headers');
+  const html = await api<string>('GET', '/inventory/report?format=html');
+  t.match(html.raw, /<html lang="fr">/);
+  t.match(html.raw, /Inventaire du parc/);
+
+  // the CLI asks the running daemon with an API token
+  const { runReport } = await import('../../daemon/src/cli/report.ts');
+  process.env.TROUSSE_TOKEN = app.auth.createToken('cli-test', 'administrator', 'test').token;
+  t.teardown(() => {
+    delete process.env.TROUSSE_TOKEN;
+  });
+  const chunks: Buffer[] = [];
+  t.equal(await runReport(['inventory', '--format', 'csv', '--url', url], () => {}, (b) => chunks.push(b)), 0);
+  const text = Buffer.concat(chunks).toString('utf8');
+  t.ok(text.startsWith('\ufeffNom;'), 'trousse report inventory --format csv prints the CSV');
+  t.equal(text.trim().split('\n').length - 1, (json.body.items as unknown[]).length, 'one line per item');
+  const dir = tempDir(t);
+  const lines: string[] = [];
+  t.equal(await runReport(['inventory', '--format', 'html', '--out', join(dir, 'parc.html'), '--url', url], (l) => lines.push(l)), 0);
+  t.match(readFileSync(join(dir, 'parc.html'), 'utf8'), /Inventaire du parc/);
+  t.match(lines.join('\n'), /écrit dans/);
+  await t.rejects(runReport(['inventory', '--format', 'pdf', '--url', url], () => {}), /json, csv ou html/);
+  await t.rejects(runReport(['parc'], () => {}), /Rapport inconnu/);
+});

@@ -4,6 +4,7 @@ import { parseConfig, type TrousseConfig } from '../core/config.ts';
 import { generatePassword } from '../core/passwords.ts';
 import { seedDemoSchool } from '../demo/seed.ts';
 import { seedDemoDevices } from '../demo/devices.ts';
+import { seedDemoInventory } from '../demo/inventory.ts';
 import type { TrousseApp } from '../app.ts';
 import { runDaemon, type RunningDaemon } from './run.ts';
 
@@ -85,6 +86,14 @@ export async function runDemo(opts: { data?: string; port?: number }): Promise<R
         const count = seedDemoDevices(t.devices, ports);
         writePrivateJson(devicesFile, { count, projectorPorts: ports });
         t.journal.record('info', 'demo', 'demo.devices', `Salles de démonstration créées : ${count} appareils dans 3 salles.`);
+      }
+      const inventoryFile = join(dataDir, 'demo-inventory.json');
+      if (!existsSync(inventoryFile)) {
+        // scripts/demo.sh runs a simulated departmental hub and passes its address
+        t.inventory.syncDevices();
+        const count = seedDemoInventory(t.inventory, t.devices, t.hub, process.env.TROUSSE_DEMO_HUB || null);
+        writePrivateJson(inventoryFile, { count });
+        t.journal.record('info', 'demo', 'demo.inventory', `Parc de démonstration : ${count} inventaires et achats enregistrés.`);
       }
     },
   });

@@ -254,7 +254,7 @@ export class Outbox {
 
   delivered(row: OutboxRow): void {
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM outbox WHERE id = ?').run(row.id);
+      this.#db.prepare('DELETE FROM outbox WHERE id = ? AND idempotency_key = ?').run(row.id, row.idempotencyKey);
       this.#touchTarget(row.target);
       this.#db
         .prepare('UPDATE outbox_targets SET delivered = delivered + 1, last_delivery_at = ?, last_delivery = ? WHERE target = ?')

@@ -9,6 +9,7 @@ import { diskCard } from '../widgets/disk-card.ts';
 import { eventsCard } from '../widgets/events-card.ts';
 import { readinessCard } from '../widgets/readiness-card.ts';
 import { versionsCard } from '../widgets/versions-card.ts';
+import { inventoryDashboardCard } from './inventory/dashboard-card.ts';
 
 export const dashboardPage: Page = {
   path: '/tableau-de-bord',
@@ -20,13 +21,14 @@ export const dashboardPage: Page = {
     const mainColumn = h('div', { class: 'dashboard-column dashboard-main' });
     const sideStatus = h('div', { class: 'dashboard-column' });
     const eventsSlot = h('div', { class: 'dashboard-column' });
+    const isAdmin = ctx.user.role === 'administrator';
     container.append(
       h(
         'div',
         { class: 'dashboard', 'data-testid': 'dashboard' },
         announcer,
         mainColumn,
-        h('div', { class: 'dashboard-column dashboard-side' }, sideStatus, eventsSlot),
+        h('div', { class: 'dashboard-column dashboard-side' }, sideStatus, isAdmin ? inventoryDashboardCard(ctx.signal) : null, eventsSlot),
       ),
     );
 
@@ -34,7 +36,6 @@ export const dashboardPage: Page = {
     let shownError: string | null | undefined;
     let shownEvents: LiveState['events'] | undefined;
     let shownDcLabel: string | null = null;
-    const isAdmin = ctx.user.role === 'administrator';
 
     const update = (state: LiveState) => {
       if (state.status !== shownStatus || state.loadError !== shownError) {

@@ -23,6 +23,11 @@ import { devicesPage } from './devices/devices.ts';
 import { myRoomPage } from './devices/my-room.ts';
 import { planningPage } from './devices/schedules.ts';
 import { deviceSettingsPage } from './devices/settings.ts';
+import { deliveryPage } from './inventory/delivery.ts';
+import { itemPage } from './inventory/item.ts';
+import { parkPage } from './inventory/park.ts';
+import { purchasesPage } from './inventory/purchases.ts';
+import { rulesPage } from './inventory/rules.ts';
 import { placeholderPage } from './placeholder.ts';
 import { settingsPage } from './settings.ts';
 import { clientsPage } from './shares/clients.ts';
@@ -37,6 +42,7 @@ export const navGroups: Record<string, NavGroup> = {
   imports: { label: 'Rentrée et imports', icon: 'imports' },
   partages: { label: 'Partages', icon: 'shares' },
   salles: { label: 'Salles et appareils', icon: 'rooms' },
+  inventaire: { label: 'Inventaire', icon: 'inventory' },
 };
 
 export const pages: readonly Page[] = [
@@ -65,13 +71,11 @@ export const pages: readonly Page[] = [
   planningPage,
   deviceSettingsPage,
   devicePage,
-  placeholderPage({
-    path: '/inventaire',
-    title: 'Inventaire',
-    roles: ADMIN,
-    icon: 'inventory',
-    summary: 'Vous pourrez consulter l’inventaire du matériel informatique de l’établissement.',
-  }),
+  parkPage,
+  rulesPage,
+  purchasesPage,
+  deliveryPage,
+  itemPage,
   placeholderPage({
     path: '/ressources-ent',
     title: 'Ressources ENT',

@@ -51,7 +51,8 @@ CREATE INDEX inventory_changes_item ON inventory_changes (item_id, id);
 
 -- reports waiting to be delivered (hub, département's GLPI); a row is deleted once delivered
 CREATE TABLE outbox (
-  id               INTEGER PRIMARY KEY,
+  -- AUTOINCREMENT: an id is never reused (a superseded row in flight must not be confused with its successor)
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   target           TEXT NOT NULL CHECK (target IN ('hub', 'glpi')),
   kind             TEXT NOT NULL,
   -- delivery order: one at a time per stream, by seq
