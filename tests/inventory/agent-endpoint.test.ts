@@ -274,3 +274,35 @@ t.test('reports: JSON against the published schema, CSV, HTML, and `trousse repo
   await t.rejects(runReport(['inventory', '--format', 'pdf', '--url', url], () => {}), /json, csv ou html/);
   await t.rejects(runReport(['parc'], () => {}), /Rapport inconnu/);
 });
+
+t.test('Salles et appareils → inventory: a new, edited or deleted device follows without a poll', async (t) => {
+  // bought four and a half years ago: out of the assumed 4-year warranty, not yet due for renewal
+  const bought = new Date(Date.now() - 1643 * 86_400_000).toISOString().slice(0, 10);
+  const created = await api<{ id: number }>('POST', '/devices', { kind: 'projector', name: 'VP-Salle-204', room: 'Salle 204', manufacturer: 'Epson', model: 'EB-W49', serial: 'X5J1234567', purchaseDate: bought });
+  t.equal(created.status, 201);
+  const wait = async (pred: () => Promise<boolean>) => {
+    for (let i = 0; i < 50 && !(await pred()); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+  await wait(async () => !!(await findItem((i) => i.deviceId === created.body.id)));
+  const item = await findItem((i) => i.deviceId === created.body.id);
+  t.ok(item, 'the new device is in the inventory');
+  t.equal(item?.room, 'Salle 204');
+  t.equal(item?.facts.serial, 'X5J1234567');
+  t.same(item?.sources, ['manual']);
+  t.equal(item?.warrantyAssumed, true, 'no warranty end given: the rules’ 4 years are assumed');
+  t.equal(item?.purchase.warrantyEnd, `${Number(bought.slice(0, 4)) + 4}${bought.slice(4)}`.replace(/-02-29$/, '-02-28'));
+  t.equal(item?.status, 'out_of_warranty');
+  const managed = await api<{ code: string }>('PATCH', `/inventory/items/${item?.id}`, { room: 'CDI' });
+  t.equal(managed.status, 400, 'its room is edited in Salles et appareils');
+  t.equal(managed.body.code, 'ITEM_MANAGED');
+
+  await api('PUT', `/devices/${created.body.id}`, { room: 'CDI' });
+  await wait(async () => (await findItem((i) => i.deviceId === created.body.id))?.room === 'CDI');
+  t.equal((await findItem((i) => i.deviceId === created.body.id))?.room, 'CDI', 'a change of room follows');
+  const changes = await api<{ changes: { field: string; before: string; after: string }[] }>('GET', `/inventory/items/${item?.id}`);
+  t.ok(changes.body.changes.some((c) => c.field === 'room' && c.before === 'Salle 204' && c.after === 'CDI'), 'and is in the history');
+
+  await api('DELETE', `/devices/${created.body.id}`, { confirm: 'VP-Salle-204' });
+  await wait(async () => !(await findItem((i) => i.facts.serial === 'X5J1234567')));
+  t.notOk(await findItem((i) => i.facts.serial === 'X5J1234567'), 'a deleted device known from nothing else leaves the inventory');
+});

@@ -106,6 +106,8 @@ export interface InventoryItem {
   sources: ItemSource[];
   facts: ItemFacts;
   purchase: PurchaseInfo;
+  /** true when purchase.warrantyEnd is assumed (purchase date + the rules' warranty years). */
+  warrantyAssumed: boolean;
   ageYears: number | null;
   ageEstimated: boolean;
   status: ItemStatus;

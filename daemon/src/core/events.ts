@@ -49,6 +49,8 @@ export interface BusEvents {
   'devices.status': { device: { id: number; name: string; status: unknown } };
   /** A device alert opened, changed level or closed (the hub reports them). */
   'devices.alert': { deviceId: number; type: string; level: 'warning' | 'error'; opened: boolean };
+  /** The devices registry was written (created, edited, deleted, imported): the inventory catches up. */
+  'devices.changed': Record<string, never>;
   'import.progress': { id: number; phase: string; label: string; done: number; total: number; state: string };
 }
 

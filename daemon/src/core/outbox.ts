@@ -61,6 +61,7 @@ export interface OutboxView {
   label: string;
   state: 'queued' | 'rejected';
   attempts: number;
+  /** When the next attempt is due; null when due now (or set aside). */
   nextAttemptAt: string | null;
   lastError: string | null;
   createdAt: string;
@@ -304,7 +305,7 @@ export class Outbox {
       label: r.label,
       state: r.state,
       attempts: r.attempts,
-      nextAttemptAt: r.state === 'queued' ? new Date(r.next_attempt_at).toISOString() : null,
+      nextAttemptAt: r.state === 'queued' && r.next_attempt_at > Date.now() ? new Date(r.next_attempt_at).toISOString() : null,
       lastError: r.last_error,
       createdAt: r.created_at,
       bytes: r.bytes,

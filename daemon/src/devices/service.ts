@@ -148,6 +148,7 @@ export class DevicesService implements Service {
 
   create(input: DeviceInput): Device {
     const d = this.registry.create(input, this.#now());
+    this.#d.bus.emit('devices.changed', {});
     if (d.pjlink.enabled && d.host && this.#d.config.devices.enabled) void this.poller.check(this.registry.target(d.id)).catch(() => {});
     return d;
   }
@@ -155,6 +156,7 @@ export class DevicesService implements Service {
   update(id: number, input: Partial<DeviceInput>): { before: Device; after: Device } {
     const r = this.registry.update(id, input, this.#now());
     if (r.changed) {
+      this.#d.bus.emit('devices.changed', {});
       this.poller.forget(id);
       if (r.after.pjlink.enabled && r.after.host && this.#d.config.devices.enabled) void this.poller.check(this.registry.target(id)).catch(() => {});
     }
@@ -164,12 +166,14 @@ export class DevicesService implements Service {
   delete(id: number, confirm: string): Device {
     const d = this.registry.delete(id, confirm);
     this.poller.forget(id);
+    this.#d.bus.emit('devices.changed', {});
     return d;
   }
 
   deleteRoom(id: number, confirm: string) {
     const room = this.registry.deleteRoom(id, confirm);
     this.schedules.dropRoom(id);
+    this.#d.bus.emit('devices.changed', {});
     return room;
   }
 
@@ -237,6 +241,7 @@ export class DevicesService implements Service {
       }
     })();
     for (const p of plan) if (p.id !== null) this.poller.forget(p.id);
+    if (plan.length > 0) this.#d.bus.emit('devices.changed', {});
     return report;
   }
 

@@ -116,6 +116,8 @@ export interface InventoryItem {
   facts: ItemFacts;
   /** Effective purchase data: purchase records / manual entry first, then the devices registry. */
   purchase: PurchaseInfo;
+  /** true when purchase.warrantyEnd is not known but assumed (purchase date + the rules' warranty years). */
+  warrantyAssumed: boolean;
   /** Age in years from the purchase date (or the BIOS date, flagged), one decimal; null when unknown. */
   ageYears: number | null;
   ageEstimated: boolean;

@@ -141,6 +141,7 @@ export class InventoryService implements Service {
     this.#unsubscribe.push(
       bus.on('devices.alert', (a) => this.#scheduleSync(a)),
       bus.on('devices.status', () => this.#scheduleSync(null)),
+      bus.on('devices.changed', () => this.#scheduleSync(null)),
     );
     this.syncDevices();
     // the server's own inventory: at start when the last one is older than a day, in the background
@@ -242,6 +243,7 @@ export class InventoryService implements Service {
       sources: item.sources,
       facts: item.facts,
       purchase: { ...purchase, warrantyEnd: a.warrantyEnd },
+      warrantyAssumed: purchase.warrantyEnd === null && a.warrantyEnd !== null,
       ageYears: a.ageYears,
       ageEstimated: a.ageEstimated,
       status: a.status,

@@ -321,22 +321,11 @@ function softwareList(list: InstalledSoftware[]): HTMLElement {
 
 // ---- purchase and warranty -------------------------------------------------------------------
 
-/** The warranty end the daemon assumes from the purchase date (purchase + warrantyYears, end of month kept). */
-function assumedWarrantyEnd(purchaseDate: string | null, years: number): string | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(purchaseDate ?? '');
-  if (!match) return null;
-  const y = Number(match[1]) + years;
-  const m = Number(match[2]);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${y}-${match[2]}-${String(Math.min(Number(match[3]), last)).padStart(2, '0')}`;
-}
-
 function purchaseCard(ctx: PageContext, item: InventoryItem, rules: AgeingRules, reload: () => Promise<void>): HTMLElement {
   const p: PurchaseInfo = item.purchase ?? { purchaseDate: null, warrantyEnd: null, supplier: '', orderNumber: '', invoice: '', value: null };
   // The item shows the effective warranty end: the one given, or the one assumed from the rules.
   // An assumed end is left empty here, so that it keeps following the rules.
-  const assumed = assumedWarrantyEnd(p.purchaseDate, rules.warrantyYears);
-  const givenEnd = p.warrantyEnd && p.warrantyEnd !== assumed ? p.warrantyEnd : '';
+  const givenEnd = p.warrantyEnd && !item.warrantyAssumed ? p.warrantyEnd : '';
   const years = plural(rules.warrantyYears, 'an', 'ans');
 
   const purchaseDate = frenchDateField({ label: 'Date d’achat', name: 'purchaseDate', value: p.purchaseDate, hint: 'La date de la facture ou de la livraison, par exemple 15/09/2023.', testId: 'item-purchase-date' });
