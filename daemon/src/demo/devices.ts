@@ -39,8 +39,9 @@ export function seedDemoDevices(devices: DevicesService, projectorPorts: number[
         os: i === 4 ? 'linux' : 'windows',
         manufacturer: 'Dell',
         model: 'OptiPlex 3000',
-        purchaseDate: '2021-09-15',
-        warrantyEnd: '2025-09-14',
+        // one room per renewal wave: 2021 (to renew), 2023 (under warranty), 2025 (new)
+        purchaseDate: `${2021 + 2 * r}-09-15`,
+        warrantyEnd: `${2025 + 2 * r}-09-14`,
       });
       n++;
     }

@@ -37,5 +37,7 @@ export function seedDemoInventory(inventory: InventoryService, devices: DevicesS
     'ENI-CDI;Écran interactif;CDI;Promethean;ActivPanel 9;PRM-AP9-55012;01/09/2021;60;UGAP;BC-2021-402;2 450,00',
   ].join('\n');
   const r = inventory.importPurchases(purchases, false);
+  // the first daily snapshot now, so that the simulated hub has the park at once
+  if (hubUrl) void hub.snapshot();
   return n + r.created + r.matched;
 }
