@@ -64,7 +64,9 @@ t.test('annuaire in the console: find a pupil, reset the password, disable and e
   t.ok(password.length >= 6, 'a new password is shown');
   await resetDialog.getByText('Notez-le maintenant : il ne sera plus affiché.').waitFor();
   await resetDialog.getByRole('button', { name: 'Fermer', exact: true }).click();
-  await resetDialog.waitFor({ state: 'detached' });
+  // a closed <dialog> leaves the accessibility tree at once but the DOM only on its 'close' event:
+  // wait for the element itself, not its role
+  await page.getByTestId('reset-password-dialog').waitFor({ state: 'detached' });
   t.notMatch(await page.content(), password, 'the password is gone once the dialog is closed');
 
   // Disable (after a confirmation), then enable again.

@@ -272,6 +272,14 @@ export class InventoryService implements Service {
     }
   }
 
+  /** A new item (defaults for what a source does not say), inserted with its creation in the history. */
+  #create(fields: Pick<StoredItem, 'kind' | 'name' | 'room' | 'deviceId' | 'agentId' | 'sources' | 'facts'> & Partial<StoredItem>, source: ItemChange['source'], now: string): StoredItem {
+    const base: Omit<StoredItem, 'id'> = { purchase: null, status: 'ok', reasons: [], notes: '', firstSeen: now, lastSeen: now, updatedAt: now, ...fields };
+    const item = { ...base, id: this.store.insert(base) };
+    this.#recordChanges(null, item, source, now);
+    return item;
+  }
+
   /** Recomputes the status of a saved item; a change is kept in the history and reported to the hub. */
   #applyStatus(item: StoredItem, opts: { isNew: boolean; deviceAlert?: { type: string; level: 'warning' | 'error'; opened: boolean } | null } = { isNew: false }): StoredItem {
     const a = this.#assess(item, this.rules());
@@ -342,25 +350,7 @@ export class InventoryService implements Service {
         this.store.save(item);
         this.#recordChanges(existing, item, source, now);
       } else {
-        const base: Omit<StoredItem, 'id'> = {
-          kind: forceKind ?? n.kind,
-          name: n.name,
-          room: null,
-          deviceId: null,
-          agentId,
-          sources: [source],
-          facts: n.facts,
-          purchase: null,
-          status: 'ok',
-          reasons: [],
-          notes: '',
-          firstSeen: now,
-          lastSeen: now,
-          updatedAt: now,
-        };
-        const id = this.store.insert(base);
-        item = { ...base, id };
-        this.#recordChanges(null, item, source, now);
+        item = this.#create({ kind: forceKind ?? n.kind, name: n.name, room: null, deviceId: null, agentId, sources: [source], facts: n.facts }, source, now);
       }
       if (n.partialSections === null || n.partialSections.includes('softwares')) this.store.setSoftware(item.id, n.software);
       inTransaction();
@@ -488,11 +478,7 @@ export class InventoryService implements Service {
             this.store.save(item);
             this.#recordChanges(existing, item, pjlink ? 'pjlink' : 'manual', now);
           }
-        } else {
-          const id = this.store.insert(next);
-          item = { ...next, id };
-          this.#recordChanges(null, item, 'manual', now);
-        }
+        } else item = this.#create(next, 'manual', now);
         const mine = alerts.filter((a) => a.deviceId === d.id);
         if (mine.length === 0) this.#applyStatus(item, { isNew: !existing });
         for (const a of mine) item = this.#applyStatus(item, { isNew: false, deviceAlert: a });
@@ -614,25 +600,21 @@ export class InventoryService implements Service {
           this.#applyStatus(next, { isNew: false });
         } else {
           const facts = { ...emptyFacts(), manufacturer: rec.manufacturer, model: rec.model, serial: rec.serial, macs: rec.mac ? [rec.mac] : [] };
-          const base: Omit<StoredItem, 'id'> = {
-            kind: rec.kind ?? 'other',
-            name: rec.name ?? rec.serial ?? rec.mac ?? 'sans nom',
-            room: rec.room,
-            deviceId: null,
-            agentId: null,
-            sources: ['purchase'],
-            facts,
-            purchase: cleanPurchase(rec.purchase),
-            status: 'ok',
-            reasons: [],
-            notes: '',
-            firstSeen: now,
-            lastSeen: now,
-            updatedAt: now,
-          };
-          const id = this.store.insert(base);
-          this.#recordChanges(null, { ...base, id }, 'purchase', now);
-          this.#applyStatus({ ...base, id }, { isNew: true });
+          const created = this.#create(
+            {
+              kind: rec.kind ?? 'other',
+              name: rec.name ?? rec.serial ?? rec.mac ?? 'sans nom',
+              room: rec.room,
+              deviceId: null,
+              agentId: null,
+              sources: ['purchase'],
+              facts,
+              purchase: cleanPurchase(rec.purchase),
+            },
+            'purchase',
+            now,
+          );
+          this.#applyStatus(created, { isNew: true });
         }
       }
     });

@@ -141,29 +141,33 @@ export class InventoryStore {
     return null;
   }
 
+  /** The row's columns as named parameters (insert and save write the same ones). */
+  #columns(item: Omit<StoredItem, 'id'>) {
+    return {
+      kind: item.kind,
+      name: item.name,
+      room: item.room,
+      device_id: item.deviceId,
+      agent_id: item.agentId,
+      serial: item.facts.serial,
+      sources: JSON.stringify(item.sources),
+      facts: JSON.stringify(item.facts),
+      purchase: item.purchase ? JSON.stringify(item.purchase) : null,
+      status: item.status,
+      reasons: JSON.stringify(item.reasons),
+      notes: item.notes,
+      last_seen: item.lastSeen,
+      updated_at: item.updatedAt,
+    };
+  }
+
   insert(item: Omit<StoredItem, 'id'>): number {
     const info = this.#db
       .prepare(
         `INSERT INTO inventory_items (kind, name, room, device_id, agent_id, serial, sources, facts, purchase, status, reasons, notes, first_seen, last_seen, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@kind, @name, @room, @device_id, @agent_id, @serial, @sources, @facts, @purchase, @status, @reasons, @notes, @first_seen, @last_seen, @updated_at)`,
       )
-      .run(
-        item.kind,
-        item.name,
-        item.room,
-        item.deviceId,
-        item.agentId,
-        item.facts.serial,
-        JSON.stringify(item.sources),
-        JSON.stringify(item.facts),
-        item.purchase ? JSON.stringify(item.purchase) : null,
-        item.status,
-        JSON.stringify(item.reasons),
-        item.notes,
-        item.firstSeen,
-        item.lastSeen,
-        item.updatedAt,
-      );
+      .run({ ...this.#columns(item), first_seen: item.firstSeen });
     const id = Number(info.lastInsertRowid);
     this.#setMacs(id, item.facts.macs);
     return id;
@@ -172,26 +176,11 @@ export class InventoryStore {
   save(item: StoredItem): void {
     this.#db
       .prepare(
-        `UPDATE inventory_items SET kind = ?, name = ?, room = ?, device_id = ?, agent_id = ?, serial = ?, sources = ?, facts = ?, purchase = ?,
-         status = ?, reasons = ?, notes = ?, last_seen = ?, updated_at = ? WHERE id = ?`,
+        `UPDATE inventory_items SET kind = @kind, name = @name, room = @room, device_id = @device_id, agent_id = @agent_id, serial = @serial,
+         sources = @sources, facts = @facts, purchase = @purchase, status = @status, reasons = @reasons, notes = @notes,
+         last_seen = @last_seen, updated_at = @updated_at WHERE id = @id`,
       )
-      .run(
-        item.kind,
-        item.name,
-        item.room,
-        item.deviceId,
-        item.agentId,
-        item.facts.serial,
-        JSON.stringify(item.sources),
-        JSON.stringify(item.facts),
-        item.purchase ? JSON.stringify(item.purchase) : null,
-        item.status,
-        JSON.stringify(item.reasons),
-        item.notes,
-        item.lastSeen,
-        item.updatedAt,
-        item.id,
-      );
+      .run({ ...this.#columns(item), id: item.id });
     this.#setMacs(item.id, item.facts.macs);
   }
 
