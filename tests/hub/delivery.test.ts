@@ -209,6 +209,20 @@ t.test('refused for good, wrong token, 503 with Retry-After: what the administra
   await hub.waitFor((h) => h.byKind('health').length >= 2, 15_000);
   t.ok(Date.now() - t0 >= 900, 'Retry-After was honoured');
 
+  // the daily report: at the school's time (Paris), once a day
+  const hm = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date());
+  const other = hm === '03:00' ? '04:00' : '03:00';
+  await api('PUT', '/hub/settings', { dailyTime: other });
+  t.equal(app.hub.dailyTick(), false, 'not at another time');
+  await api('PUT', '/hub/settings', { dailyTime: hm });
+  const inventoriesBefore = hub.byKind('inventory').length;
+  // the minute may turn between the two reads: try again once
+  const ticked = app.hub.dailyTick() || (await api('PUT', '/hub/settings', { dailyTime: new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date()) }), app.hub.dailyTick());
+  t.equal(ticked, true, 'at the daily time, the snapshots are queued');
+  t.equal(app.hub.dailyTick(), false, 'and only once that day');
+  await hub.waitFor((h) => h.byKind('inventory').length === inventoriesBefore + 1, 10_000);
+  t.pass('the daily inventory arrived');
+
   // discard needs the id; an unknown one is a clear 404
   const gone = await api<{ message: string }>('DELETE', '/hub/outbox/999999');
   t.equal(gone.status, 404);

@@ -35,6 +35,8 @@ export interface HubDeps {
 }
 
 const LAST_KEY = 'hub.last-snapshot';
+/** The day (Paris) of the last daily report; a manual « Envoyer maintenant » does not count. */
+const DAILY_KEY = 'hub.last-daily';
 
 /** Hour and minute of `d` in Europe/Paris. */
 function parisTime(d: Date): { day: string; hm: string } {
@@ -96,8 +98,9 @@ export class HubService implements Service {
     const s = this.#d.settings.settings();
     if (!s.url) return false;
     const { day, hm } = parisTime(this.#now());
-    const last = readSetting(this.#d.db, LAST_KEY) as { day?: string } | undefined;
+    const last = readSetting(this.#d.db, DAILY_KEY) as { day?: string } | undefined;
     if (hm !== s.dailyTime || last?.day === day) return false;
+    writeSetting(this.#d.db, DAILY_KEY, { day });
     void this.snapshot();
     return true;
   }
@@ -111,7 +114,7 @@ export class HubService implements Service {
       health: this.#d.outbox.enqueueHubReport('health', health, 'Santé du serveur'),
     };
     const now = this.#now();
-    writeSetting(this.#d.db, LAST_KEY, { at: now.toISOString(), day: parisTime(now).day });
+    writeSetting(this.#d.db, LAST_KEY, { at: now.toISOString() });
     return ids;
   }
 
