@@ -1,4 +1,5 @@
 /** What the benchmarks share: the DC they run on, and how they print durations. */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSharedDc, stopSharedDc, type HarnessInfo } from '../tests/harness/shared-dc.ts';
@@ -50,4 +51,23 @@ export function printTable(title: string, header: string[], rows: string[][]): v
   console.log(tableRow(header, widths));
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const r of rows) console.log(tableRow(r, widths));
+}
+
+export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} Mo`;
+
+/** The daemon's V8 flags (systemd/trousse.service), and what an RSS measure needs (gc()). */
+export const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=8'];
+
+/**
+ * Without those flags (a plain `node scripts/bench-x.ts`): runs the same script again with them,
+ * waits for it and exits with its code; returns at once when they are there.
+ */
+export async function ensureNodeFlags(): Promise<void> {
+  if (typeof globalThis.gc === 'function' && NODE_FLAGS.every((f) => process.execArgv.includes(f))) return;
+  const flags = [...new Set([...process.execArgv, ...NODE_FLAGS])];
+  const child = spawn(process.execPath, [...flags, process.argv[1] as string, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Ctrl-C reaches the child too (same process group): it cleans up, we wait for it
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
+  process.exit(code);
 }

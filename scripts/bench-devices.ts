@@ -37,33 +37,22 @@ import { Poller } from '../daemon/src/devices/poller.ts';
 import { Registry } from '../daemon/src/devices/registry.ts';
 import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from '../daemon/src/devices/settings.ts';
 import { PjlinkSimulator } from '../tests/devices/pjlink-sim.ts';
-import { secs, intArg, printTable } from './bench-common.ts';
+import { secs, intArg, printTable, mb, ensureNodeFlags } from './bench-common.ts';
 
 const TARGET_CYCLE_MS = 3000;
 const TARGET_RSS_GROWTH_MB = 30;
 const REPLY_DELAY_MS = 50;
 const DEAD_PCT = 10;
 const BASELINE_RUNS = 3;
-/** The daemon's V8 flags (systemd/trousse.service), and what the RSS measure needs. */
-const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=8'];
 const SIM = fileURLToPath(new URL('../tests/devices/pjlink-sim.ts', import.meta.url));
 
-// ---- without gc() (plain `node scripts/bench-devices.ts`): the same script again, with the flags ----
-if (typeof globalThis.gc !== 'function' || !NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
-  const flags = [...new Set([...process.execArgv, ...NODE_FLAGS])];
-  const child = spawn(process.execPath, [...flags, process.argv[1] as string, ...process.argv.slice(2)], { stdio: 'inherit' });
-  // Ctrl-C reaches the child too (same process group): it cleans up, we wait for it
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
-  process.exit(code);
-}
+await ensureNodeFlags();
 
 const N = intArg('--devices', 200, 10, 2000);
 const CYCLES = intArg('--cycles', 5, 1, 50);
 const KEEP = process.argv.includes('--keep-connections');
 const settings: DeviceSettings = { ...DEFAULT_DEVICE_SETTINGS };
 
-const mb = (x: number): string => `${(x / 1024 / 1024).toFixed(1)} Mo`;
 const ok = (b: boolean): string => (b ? 'OK' : 'HORS CIBLE');
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -32,7 +32,6 @@
  * --max-semi-space-size=8, when missing). Prints a French table and a last line `BENCH_JSON {...}`;
  * the exit code is 0 even when a target is missed (the verdict is printed), 1 when a check fails.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -51,22 +50,13 @@ import { type Db, openDb } from '../daemon/src/db/index.ts';
 import { agentEndpoint } from '../daemon/src/inventory/agent/endpoint.ts';
 import { InventoryService } from '../daemon/src/inventory/service.ts';
 import { TROUSSE_VERSION } from '../daemon/src/version.ts';
-import { intArg, printTable } from './bench-common.ts';
+import { intArg, printTable, mb, ensureNodeFlags } from './bench-common.ts';
 
 const TARGET_RATE = 20;
 const TARGET_REPORT_MS = 1000;
-/** The daemon's V8 flags (systemd/trousse.service), and what the RSS measure needs. */
-const NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=8'];
 const COMPUTER_1 = new URL('../daemon/src/inventory/glpi-format/computer_1.json', import.meta.url);
 
-// ---- without gc() (plain `node scripts/bench-inventory.ts`): the same script again, with the flags ----
-if (typeof globalThis.gc !== 'function' || !NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
-  const flags = [...new Set([...process.execArgv, ...NODE_FLAGS])];
-  const child = spawn(process.execPath, [...flags, process.argv[1] as string, ...process.argv.slice(2)], { stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 130 : 1))));
-  process.exit(code);
-}
+await ensureNodeFlags();
 
 const N = intArg('--inventories', 200, 10, 5000);
 const P = intArg('--parallel', 8, 1, 64);
@@ -77,7 +67,6 @@ const inflate = promisify(zlib.inflate);
 const deflate = promisify(zlib.deflate);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const mb = (x: number): string => `${(x / 1024 / 1024).toFixed(1)} Mo`;
 const ko = (x: number): string => `${(x / 1024).toFixed(1)} Ko`;
 const msf = (x: number): string => `${x.toFixed(1)} ms`;
 const sf = (x: number): string => `${(x / 1000).toFixed(2)} s`;
@@ -278,7 +267,7 @@ try {
   app = server;
   const maxBodyBytes = config.inventory.maxBodyMb * 1024 * 1024;
   const maxInventoryBytes = config.inventory.maxInventoryMb * 1024 * 1024;
-  await server.register(agentEndpoint, { inventory, journal, networks: config.inventory.agentNetworks, maxBodyBytes, maxInventoryBytes, concurrency: 4, queue: 64 });
+  await server.register(agentEndpoint, { inventory, networks: config.inventory.agentNetworks, maxBodyBytes, maxInventoryBytes, concurrency: 4, queue: 64 });
   // the baseline's route, in a scope of its own that reads bodies as bytes like the agent endpoint
   await server.register(async (scope) => {
     scope.removeAllContentTypeParsers();

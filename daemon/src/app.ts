@@ -236,7 +236,6 @@ export async function buildApp(config: TrousseConfig, opts: BuildOptions = {}): 
   );
   await app.register(agentEndpoint, {
     inventory,
-    journal,
     networks: config.inventory.agentNetworks,
     maxBodyBytes: config.inventory.maxBodyMb * 1024 * 1024,
     maxInventoryBytes: config.inventory.maxInventoryMb * 1024 * 1024,

@@ -335,6 +335,12 @@ export class Outbox {
     });
   }
 
+  /** Messages of this target dropped so far because their stream was full. */
+  dropped(target: OutboxTarget): number {
+    const r = this.#db.prepare('SELECT dropped FROM outbox_targets WHERE target = ?').get(target) as { dropped: number } | undefined;
+    return r?.dropped ?? 0;
+  }
+
   /** Forgets the last error shown (after the administrator fixed the settings). */
   clearError(target: OutboxTarget): void {
     this.#db.prepare('UPDATE outbox_targets SET last_error = NULL, last_error_at = NULL WHERE target = ?').run(target);

@@ -179,8 +179,8 @@ export class Delivery {
     return this.#agent;
   }
 
-  /** One attempt for one message (exported through deliverOnce for the « Tester » button). */
-  async attempt(row: Pick<OutboxRow, 'target' | 'idempotencyKey' | 'contentType' | 'headers' | 'body' | 'attempts'>, signal: AbortSignal): Promise<AttemptResult> {
+  /** One attempt for one message: what the receiver said, in French, and whether to retry. */
+  async #attempt(row: Pick<OutboxRow, 'target' | 'idempotencyKey' | 'contentType' | 'headers' | 'body' | 'attempts'>, signal: AbortSignal): Promise<AttemptResult> {
     const c = this.#o.connection();
     const base = row.target === 'hub' ? c.url : c.glpiUrl;
     if (!base) return { ok: false, reject: false, message: `${WHO[row.target]} n’est pas configuré : renseignez son adresse dans Parc › Remontée.`, retryAfterMs: 15 * 60_000 };
@@ -232,7 +232,7 @@ export class Delivery {
   }
 
   async #deliver(row: OutboxRow, signal: AbortSignal): Promise<void> {
-    const r = await this.attempt(row, signal);
+    const r = await this.#attempt(row, signal);
     if (signal.aborted && !r.ok) return; // stopping: the message stays as it was, same key next time
     if (r.ok) {
       this.#o.outbox.delivered(row);

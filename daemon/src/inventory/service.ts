@@ -10,7 +10,7 @@ import type { Db } from '../db/index.ts';
 import { readSetting, writeSetting } from '../db/settings.ts';
 import type { Device } from '../devices/model.ts';
 import { TROUSSE_VERSION } from '../version.ts';
-import { assess, statusRank, validateRules } from './ageing.ts';
+import { assess, validateRules } from './ageing.ts';
 import { collectLocalInventory } from './local.ts';
 import {
   DEFAULT_AGEING_RULES,
@@ -281,8 +281,12 @@ export class InventoryService implements Service {
   }
 
   /** Recomputes the status of a saved item; a change is kept in the history and reported to the hub. */
-  #applyStatus(item: StoredItem, opts: { isNew: boolean; deviceAlert?: { type: string; level: 'warning' | 'error'; opened: boolean } | null } = { isNew: false }): StoredItem {
-    const a = this.#assess(item, this.rules());
+  #applyStatus(
+    item: StoredItem,
+    opts: { isNew: boolean; deviceAlert?: { type: string; level: 'warning' | 'error'; opened: boolean } | null },
+    rules: AgeingRules = this.rules(),
+  ): StoredItem {
+    const a = this.#assess(item, rules);
     const at = this.#now().toISOString();
     const changed = a.status !== item.status || JSON.stringify(a.reasons) !== JSON.stringify(item.reasons);
     const previous = opts.isNew ? null : item.status;
@@ -304,7 +308,7 @@ export class InventoryService implements Service {
           reasons: a.reasons,
           deviceAlert: opts.deviceAlert ?? null,
           at,
-          droppedBefore: this.#d.outbox.targets().find((t) => t.target === 'hub')?.dropped ?? 0,
+          droppedBefore: this.#d.outbox.dropped('hub'),
         },
         `Alerte « ${item.name} » : ${ITEM_STATUS_LABELS[a.status]}`,
       );
@@ -354,8 +358,9 @@ export class InventoryService implements Service {
       }
       if (n.partialSections === null || n.partialSections.includes('softwares')) this.store.setSoftware(item.id, n.software);
       inTransaction();
-      item = this.#applyStatus(item, { isNew: !existing });
-      return { item: this.#view(item, this.rules()), created: !existing };
+      const rules = this.rules();
+      item = this.#applyStatus(item, { isNew: !existing }, rules);
+      return { item: this.#view(item, rules), created: !existing };
     });
   }
 
@@ -425,6 +430,7 @@ export class InventoryService implements Service {
     const devices = this.#d.devices.list();
     this.#devices = new Map(devices.map((d) => [d.id, d]));
     const now = this.#now().toISOString();
+    const rules = this.rules();
     this.store.transaction(() => {
       for (const d of devices) {
         const existing =
@@ -480,8 +486,8 @@ export class InventoryService implements Service {
           }
         } else item = this.#create(next, 'manual', now);
         const mine = alerts.filter((a) => a.deviceId === d.id);
-        if (mine.length === 0) this.#applyStatus(item, { isNew: !existing });
-        for (const a of mine) item = this.#applyStatus(item, { isNew: false, deviceAlert: a });
+        if (mine.length === 0) this.#applyStatus(item, { isNew: !existing }, rules);
+        for (const a of mine) item = this.#applyStatus(item, { isNew: false, deviceAlert: a }, rules);
       }
       // devices removed from the registry: their items go, unless an agent still reports them
       for (const item of this.store.all()) {
@@ -502,7 +508,8 @@ export class InventoryService implements Service {
   reassessAll(): void {
     this.#devices = new Map(this.#d.devices.list().map((d) => [d.id, d]));
     this.store.transaction(() => {
-      for (const item of this.store.all()) this.#applyStatus(item, { isNew: false });
+      const rules = this.rules();
+      for (const item of this.store.all()) this.#applyStatus(item, { isNew: false }, rules);
     });
   }
 
@@ -537,8 +544,8 @@ export class InventoryService implements Service {
       for (const f of ['purchaseDate', 'warrantyEnd'] as const) {
         if (bp[f] !== np[f]) this.store.addChange({ itemId: id, at: now, source: 'admin', field: f, before: bp[f], after: np[f] });
       }
-      const saved = this.#applyStatus(next, { isNew: false });
       const rules = this.rules();
+      const saved = this.#applyStatus(next, { isNew: false }, rules);
       return { before: this.#view(before, rules), after: this.#view(saved, rules) };
     });
   }
@@ -589,6 +596,7 @@ export class InventoryService implements Service {
     report.errors.sort((a, b) => a.line - b.line);
     if (dryRun || report.errors.length > 0) return { ...report, dryRun: true };
     const now = this.#now().toISOString();
+    const rules = this.rules();
     this.store.transaction(() => {
       for (const { rec, item } of plan) {
         if (item) {
@@ -597,7 +605,7 @@ export class InventoryService implements Service {
           const bp = item.purchase ?? emptyPurchase();
           const np = next.purchase ?? emptyPurchase();
           for (const f of ['purchaseDate', 'warrantyEnd'] as const) if (bp[f] !== np[f]) this.store.addChange({ itemId: item.id, at: now, source: 'purchase', field: f, before: bp[f], after: np[f] });
-          this.#applyStatus(next, { isNew: false });
+          this.#applyStatus(next, { isNew: false }, rules);
         } else {
           const facts = { ...emptyFacts(), manufacturer: rec.manufacturer, model: rec.model, serial: rec.serial, macs: rec.mac ? [rec.mac] : [] };
           const created = this.#create(
@@ -614,7 +622,7 @@ export class InventoryService implements Service {
             'purchase',
             now,
           );
-          this.#applyStatus(created, { isNew: true });
+          this.#applyStatus(created, { isNew: true }, rules);
         }
       }
     });
@@ -678,9 +686,6 @@ export class InventoryService implements Service {
     for (const i of items) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
     return { total: items.length, byStatus };
   }
-
-  /** The rank of a status, for sorting worst first in lists. */
-  static rank = statusRank;
 }
 
 function definedOnly(p: PurchaseInfo): Partial<PurchaseInfo> {

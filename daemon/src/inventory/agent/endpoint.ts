@@ -1,7 +1,6 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorMessage, isAppError } from '../../core/errors.ts';
-import type { Journal } from '../../core/journal.ts';
 import { TROUSSE_VERSION } from '../../version.ts';
 import type { InventoryService } from '../service.ts';
 import { type Compression, decodeAgentBody, encodeAgentReply } from './body.ts';
@@ -20,7 +19,6 @@ import { errorReply, fusionToGlpiJson, inventoryReply, parseFusionRequest, prolo
 
 export interface AgentEndpointOptions {
   inventory: InventoryService;
-  journal: Journal;
   /** Networks allowed to post inventories (CIDR). */
   networks: string[];
   /** Compressed body limit and decompressed limit, bytes. */
