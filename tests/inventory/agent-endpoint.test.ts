@@ -306,3 +306,48 @@ t.test('Salles et appareils → inventory: a new, edited or deleted device follo
   await wait(async () => !(await findItem((i) => i.facts.serial === 'X5J1234567')));
   t.notOk(await findItem((i) => i.facts.serial === 'X5J1234567'), 'a deleted device known from nothing else leaves the inventory');
 });
+
+t.test('bad input through the inventory API: a clear French message, nothing changed', async (t) => {
+  const items = (await api<InventoryItem[]>('GET', '/inventory/items')).body;
+  const pc = items.find((i) => i.facts.agent?.protocol === 'json' && i.kind === 'pc') as InventoryItem;
+  t.ok(pc, 'a PC to edit');
+  const before = (await api<{ item: InventoryItem; changes: unknown[] }>('GET', `/inventory/items/${pc.id}`)).body;
+
+  const reversed = await api<{ message: string }>('PATCH', `/inventory/items/${pc.id}`, { purchase: { purchaseDate: '2024-05-10', warrantyEnd: '2023-05-10' } });
+  t.equal(reversed.status, 400);
+  t.match(reversed.body.message, /ne peut pas précéder/);
+  const impossible = await api<{ message: string }>('PATCH', `/inventory/items/${pc.id}`, { purchase: { purchaseDate: '2024-02-31' } });
+  t.equal(impossible.status, 400);
+  t.match(impossible.body.message, /date valide/);
+  const negative = await api('PATCH', `/inventory/items/${pc.id}`, { purchase: { value: -5 } });
+  t.equal(negative.status, 400, 'a negative amount');
+  const unknownKey = await api('PATCH', `/inventory/items/${pc.id}`, { owner: 'x' });
+  t.equal(unknownKey.status, 400, 'an unknown field');
+  const after = (await api<{ item: InventoryItem; changes: unknown[] }>('GET', `/inventory/items/${pc.id}`)).body;
+  t.same(after.item.purchase, before.item.purchase, 'the purchase data did not change');
+  t.equal(after.changes.length, before.changes.length, 'nothing in the history');
+
+  const rulesBefore = (await api('GET', '/inventory/rules')).body;
+  const badRules = await api<{ message: string }>('PUT', '/inventory/rules', { renewalYears: 0 });
+  t.equal(badRules.status, 400);
+  t.match(badRules.body.message, /renewalYears/);
+  const badLamp = await api<{ message: string }>('PUT', '/inventory/rules', { lampWarnHours: 4000, lampReplaceHours: 3000 });
+  t.equal(badLamp.status, 400);
+  t.same((await api('GET', '/inventory/rules')).body, rulesBefore, 'the rules did not change');
+
+  const count = items.length;
+  const csv = 'Nom;Numéro de série;Date d’achat\nPC-NEUF-01;SN-NEUF-01;12/09/2024\nPC-NEUF-02;SN-NEUF-02;31/02/2024\n';
+  const applied = await api<{ dryRun: boolean; errors: { line: number; message: string }[] }>('POST', '/inventory/purchases?apply=true', csv, undefined, { 'content-type': 'text/csv' });
+  t.equal(applied.status, 200);
+  t.equal(applied.body.dryRun, true, 'a file with an error is not applied, even when asked');
+  t.equal(applied.body.errors[0]?.line, 3, 'the error names its line');
+  t.equal((await api<InventoryItem[]>('GET', '/inventory/items')).body.length, count, 'nothing was added');
+  const empty = await api<{ message: string }>('POST', '/inventory/purchases?apply=true', '', undefined, { 'content-type': 'text/csv' });
+  t.ok(empty.status === 400 || (empty.status === 200 && (empty.body as unknown as { errors: unknown[] }).errors.length > 0), 'an empty file is refused');
+
+  const wrongConfirm = await api<{ message: string }>('DELETE', `/inventory/items/${pc.id}`, { confirm: 'autre chose' });
+  t.equal(wrongConfirm.status, 400);
+  t.match(wrongConfirm.body.message, /retapez exactement/);
+  t.equal((await api('GET', `/inventory/items/${pc.id}`)).status, 200, 'the item is still there');
+  t.equal((await api('GET', '/inventory/items/999999')).status, 404);
+});
